@@ -1,0 +1,49 @@
+package dev.nodestate.hub.cli;
+
+import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.tool.Externals;
+import dev.nodestate.hub.tool.PymChecker;
+import dev.nodestate.hub.tool.ToolHost;
+import dev.nodestate.hub.tool.ToolRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What one CLI command needs, built on demand: the Python runtime, the checker, the tools. */
+final class HubSession implements AutoCloseable {
+
+    private PythonRuntime runtime;
+
+    /** The hub's own tools/ (next to the launcher), unless --tools says otherwise. */
+    static Path defaultToolsDir() {
+        String home = System.getProperty("hub.home");
+        Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
+        Path tools = base.resolve("tools");
+        return Files.isDirectory(tools) ? tools : Path.of("tools").toAbsolutePath();
+    }
+
+    PythonRuntime runtime() {
+        if (runtime == null) {
+            runtime = PythonRuntime.start(PythonRuntime.defaultLanes()).awaitReady();
+        }
+        return runtime;
+    }
+
+    PymChecker checker(Externals offered) {
+        return new PymChecker(runtime(), offered);
+    }
+
+    ToolRegistry registry(Path toolsDir, Externals offered) {
+        return new ToolRegistry(toolsDir, checker(offered));
+    }
+
+    ToolHost host() {
+        return new ToolHost(runtime());
+    }
+
+    @Override
+    public void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.nodestate.hub.cli;
+
+import dev.nodestate.hub.HubException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code hub [COMMAND]}. Data goes to stdout, messages to stderr. */
+@Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Node State Hub: live, queryable state for every function, method and class of a repository.",
+        subcommands = {ToolsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        System.exit(code);
+    }
+
+    /** Runs a command line; returns the exit code (the only place exceptions become exit codes). */
+    static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof HubException h) {
+                err.println("hub: " + h.getMessage());
+                return h.exitCode().code();
+            }
+            err.println("hub: internal error: " + e);
+            e.printStackTrace(err);
+            return HubException.ExitCode.FAILURE.code();
+        });
+        cli.setExitCodeExceptionMapper(e -> e instanceof HubException h ? h.exitCode().code()
+                : HubException.ExitCode.USAGE.code());
+        return cli.execute(args);
+    }
+
+    /** Version from the jar manifest, with the runtime it was built for. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Package p = Main.class.getPackage();
+            String version = p.getImplementationVersion() == null ? "dev" : p.getImplementationVersion();
+            return new String[] {"hub " + version + " (Java " + Runtime.version() + ", GraalPy "
+                    + org.graalvm.polyglot.Engine.class.getPackage().getImplementationVersion() + ")"};
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.nodestate.hub.tool;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/** The host's standard externals for tools that work on one repository. */
+public final class HostExternals {
+
+    /** Largest file {@code read_file} returns. */
+    static final long MAX_READ_BYTES = 8L << 20;
+
+    private HostExternals() {
+    }
+
+    public static Externals standard(Path repo) {
+        Path root = realRoot(repo);
+        return new Externals().add("read_file", "read_file(path: str) -> str",
+                args -> JsonNodeFactory.instance.textNode(readFile(root, args.path("path").asText())));
+    }
+
+    /**
+     * Reads a UTF-8 file inside {@code root}. Relative paths resolve against the root; absolute
+     * paths must lie inside it. {@code ..} segments are refused, and so is any path whose real
+     * location (after following symlinks) leaves the root.
+     */
+    static String readFile(Path root, String path) throws ExternalFunction.ExternalFailure {
+        if (path.isEmpty()) {
+            throw new ExternalFunction.ExternalFailure("empty path");
+        }
+        Path given = Path.of(path);
+        for (Path part : given) {
+            if (part.toString().equals("..")) {
+                throw new ExternalFunction.ExternalFailure("'" + path + "' contains '..'; give a path inside the repository");
+            }
+        }
+        Path target = given.isAbsolute() ? given.normalize() : root.resolve(given).normalize();
+        if (!target.startsWith(root)) {
+            throw new ExternalFunction.ExternalFailure("'" + path + "' is outside the repository " + root);
+        }
+        try {
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ExternalFunction.ExternalFailure("no such file: " + path);
+            }
+            Path real = target.toRealPath();
+            if (!real.startsWith(root)) {
+                throw new ExternalFunction.ExternalFailure("'" + path + "' leads outside the repository (symlink to " + real + ")");
+            }
+            if (!Files.isRegularFile(real)) {
+                throw new ExternalFunction.ExternalFailure("not a regular file: " + path);
+            }
+            long size = Files.size(real);
+            if (size > MAX_READ_BYTES) {
+                throw new ExternalFunction.ExternalFailure(path + " is " + size + " bytes, over the " + MAX_READ_BYTES + "-byte limit");
+            }
+            byte[] bytes = Files.readAllBytes(real);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new ExternalFunction.ExternalFailure(path + " is not UTF-8 text");
+            }
+        } catch (IOException e) {
+            throw new ExternalFunction.ExternalFailure("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static Path realRoot(Path repo) {
+        try {
+            return repo.toRealPath();
+        } catch (IOException e) {
+            throw new dev.nodestate.hub.HubException(dev.nodestate.hub.HubException.ExitCode.NOT_FOUND,
+                    "repository " + repo + " does not exist or cannot be read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,437 @@
+# Guest side of the .pym tool host. Loaded once into every pooled GraalPy context by
+# dev.nodestate.hub.sandbox.Lane; the host calls `pym_check` and `pym_run` defined below.
+# Everything a tool can reach goes through `_safe_builtins` and the per-run `grail` module.
+import ast
+import builtins as _builtins
+import json
+import sys
+import types
+
+_CFG = json.loads(_HUB_CONFIG)  # injected by the host before this module runs
+_ALLOWED = frozenset(_CFG["allowed_modules"])
+_DENIED_NAMES = frozenset(_CFG["denied_builtins"])
+_DENIED_ATTRS = frozenset(_CFG["denied_attributes"])
+_GRAIL_NAMES = frozenset(["Input", "external", "ExternalError"])
+
+
+
+# ---------------------------------------------------------------- checker
+
+def _finding(out, code, severity, node_or_line, message, suggestion, col=None):
+    if isinstance(node_or_line, int):
+        line, c = node_or_line, 0
+    else:
+        line, c = getattr(node_or_line, "lineno", 1), getattr(node_or_line, "col_offset", 0)
+    out.append({"code": code, "severity": severity, "line": line,
+                "column": (col if col is not None else c) + 1,
+                "message": message, "suggestion": suggestion})
+
+
+def _segment(source, node):
+    if node is None:
+        return None
+    seg = ast.get_source_segment(source, node)
+    return seg if seg is not None else ast.unparse(node)
+
+
+def _is_name(node, name):
+    return (isinstance(node, ast.Name) and node.id == name) or (
+        isinstance(node, ast.Attribute) and node.attr == name
+        and isinstance(node.value, ast.Name) and node.value.id == "grail")
+
+
+def _is_input_call(node):
+    return isinstance(node, ast.Call) and _is_name(node.func, "Input")
+
+
+def _literal(node):
+    try:
+        value = ast.literal_eval(node)
+        json.dumps(value)
+        return True, value
+    except Exception:
+        return False, None
+
+
+def _check_imports(tree, out):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                top = alias.name.split(".")[0]
+                if top == "grail":
+                    continue
+                if top not in _ALLOWED:
+                    _finding(out, "PYM002", "error", node, f"import of '{alias.name}' is not allowed",
+                             _CFG["import_reasons"].get(top, "only pure standard-library modules are allowed: "
+                                                        + ", ".join(sorted(_ALLOWED))))
+        elif isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level:
+                _finding(out, "PYM002", "error", node, "relative imports are not allowed",
+                         "a tool is a single file; import only allowlisted stdlib modules")
+            elif mod == "grail":
+                for alias in node.names:
+                    if alias.name not in _GRAIL_NAMES:
+                        _finding(out, "PYM002", "error", node, f"grail has no '{alias.name}'",
+                                 "grail offers Input, external and ExternalError")
+            elif mod.split(".")[0] not in _ALLOWED and mod != "__future__":
+                _finding(out, "PYM002", "error", node, f"import from '{mod}' is not allowed",
+                         _CFG["import_reasons"].get(mod.split(".")[0], "only pure standard-library modules are allowed: "
+                                                    + ", ".join(sorted(_ALLOWED))))
+
+
+def _check_forbidden(tree, out):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in _DENIED_NAMES:
+            _finding(out, "PYM007", "error", node, f"use of '{node.id}' is not allowed",
+                     "tools get data only through Input values and @external functions")
+        elif isinstance(node, ast.Attribute) and node.attr in _DENIED_ATTRS:
+            _finding(out, "PYM008", "error", node, f"access to attribute '{node.attr}' is not allowed",
+                     "introspection of interpreter internals is denied in tools")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("getattr", "setattr", "delattr", "hasattr") and len(node.args) >= 2
+              and isinstance(node.args[1], ast.Constant) and node.args[1].value in _DENIED_ATTRS):
+            _finding(out, "PYM008", "error", node, f"access to attribute '{node.args[1].value}' is not allowed",
+                     "introspection of interpreter internals is denied in tools")
+
+
+def _params(source, fn):
+    a = fn.args
+    positional = a.posonlyargs + a.args
+    defaults = [None] * (len(positional) - len(a.defaults)) + list(a.defaults)
+    result = []
+    for arg, default in zip(positional, defaults):
+        result.append({"name": arg.arg, "annotation": _segment(source, arg.annotation),
+                       "has_default": default is not None,
+                       "default": _literal(default)[1] if default is not None else None,
+                       "line": arg.lineno})
+    for arg, default in zip(a.kwonlyargs, a.kw_defaults):
+        result.append({"name": arg.arg, "annotation": _segment(source, arg.annotation),
+                       "has_default": default is not None,
+                       "default": _literal(default)[1] if default is not None else None,
+                       "line": arg.lineno, "keyword_only": True})
+    return result
+
+
+def _check_external(source, fn, out):
+    a = fn.args
+    if a.vararg or a.kwarg:
+        _finding(out, "PYM003", "error", fn, f"external '{fn.name}' uses *args or **kwargs",
+                 "declare every parameter by name with a type annotation")
+    for p in a.posonlyargs + a.args + a.kwonlyargs:
+        if p.annotation is None:
+            _finding(out, "PYM003", "error", p, f"parameter '{p.arg}' of external '{fn.name}' has no annotation",
+                     f"annotate it, e.g. '{p.arg}: str'")
+    if fn.returns is None:
+        _finding(out, "PYM003", "error", fn, f"external '{fn.name}' has no return annotation",
+                 "add one, e.g. '-> str' (use '-> None' when it returns nothing)")
+    body = list(fn.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str) and len(body) > 1:
+        body = body[1:]
+    if not (len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            and body[0].value.value is Ellipsis):
+        _finding(out, "PYM004", "error", body[0] if body else fn,
+                 f"external '{fn.name}' has a body", "the host implements externals: make the body '...'")
+    return {"name": fn.name, "line": fn.lineno, "is_async": isinstance(fn, ast.AsyncFunctionDef),
+            "params": _params(source, fn), "returns": _segment(source, fn.returns)}
+
+
+def pym_check(source, filename):
+    out = []
+    outline = {"findings": out, "inputs": [], "externals": [], "has_main": False,
+               "result_expr": False, "docstring": None}
+    try:
+        tree = ast.parse(source, filename)
+    except SyntaxError as e:
+        _finding(out, "PYM001", "error", e.lineno or 1, f"syntax error: {e.msg}",
+                 "fix the syntax; the tool is skipped until it parses", col=(e.offset or 1) - 1)
+        return json.dumps(outline)
+    outline["docstring"] = ast.get_docstring(tree)
+    _check_imports(tree, out)
+    _check_forbidden(tree, out)
+
+    input_calls = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any(_is_name(d, "external") for d in stmt.decorator_list):
+                outline["externals"].append(_check_external(source, stmt, out))
+            elif stmt.name == "main":
+                outline["has_main"] = True
+        elif isinstance(stmt, ast.AnnAssign) and _is_input_call(stmt.value):
+            input_calls.add(id(stmt.value))
+            var = stmt.target.id if isinstance(stmt.target, ast.Name) else None
+            call = stmt.value
+            name = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
+            if not isinstance(name, str):
+                _finding(out, "PYM006", "error", call, "Input needs its name as a string literal first argument",
+                         f"write Input(\"{var}\")")
+            elif var != name:
+                _finding(out, "PYM006", "error", call, f"Input name '{name}' differs from its variable '{var}'",
+                         f"rename one so both read '{var}'")
+            default = next((k.value for k in call.keywords if k.arg == "default"), None)
+            has_default = default is not None
+            ok, value = _literal(default) if has_default else (True, None)
+            if not ok:
+                _finding(out, "PYM010", "error", default, "Input default must be a JSON-like literal",
+                         "use a str, int, float, bool, None, list or dict literal")
+            outline["inputs"].append({"name": name if isinstance(name, str) else var, "var": var,
+                                      "annotation": _segment(source, stmt.annotation), "line": stmt.lineno,
+                                      "has_default": has_default, "default": value})
+        elif isinstance(stmt, ast.Assign) and _is_input_call(stmt.value):
+            input_calls.add(id(stmt.value))
+            _finding(out, "PYM005", "error", stmt, "Input without a type annotation",
+                     "declare it as 'name: str = Input(\"name\")'")
+    for node in ast.walk(tree):
+        if _is_input_call(node) and id(node) not in input_calls:
+            _finding(out, "PYM009", "error", node, "Input used outside a module-level annotated assignment",
+                     "declare inputs at the top level: 'name: str = Input(\"name\")'")
+
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    for spec in outline["inputs"]:
+        if spec["var"] and spec["var"] not in loaded:
+            _finding(out, "PYW001", "warning", spec["line"], f"input '{spec['name']}' is never used",
+                     "remove it or use it")
+    for spec in outline["externals"]:
+        if spec["name"] not in loaded:
+            _finding(out, "PYW002", "warning", spec["line"], f"external '{spec['name']}' is never called",
+                     "remove the declaration or call it")
+    last = tree.body[-1] if tree.body else None
+    outline["result_expr"] = isinstance(last, ast.Expr)
+    if not outline["has_main"] and not outline["result_expr"]:
+        _finding(out, "PYW003", "warning", last.lineno if last else 1,
+                 "the script defines no main() and does not end with an expression, so it returns None",
+                 "define main() or end the script with the expression to return")
+    return json.dumps(outline)
+
+
+# ---------------------------------------------------------------- runner
+
+class ExternalError(Exception):
+    """Raised in a tool when a host external fails; tools may catch it."""
+
+
+class _InputError(Exception):
+    pass
+
+
+class _OutputError(Exception):
+    pass
+
+
+_real_import = _builtins.__import__
+_real_getattr = _builtins.getattr
+_TOOL_MODULE = "__pym__"
+_current_grail = None  # the grail module of the run in progress (a lane runs one tool at a time)
+
+
+def _guarded_getattr(obj, name, *default):
+    if isinstance(name, str) and name in _DENIED_ATTRS:
+        raise AttributeError(f"access to attribute '{name}' is not allowed in tools")
+    return _real_getattr(obj, name, *default)
+
+
+def _dispatching_import(name, globals=None, locals=None, fromlist=(), level=0):
+    # GraalPy resolves `import` through builtins.__import__ whatever a frame's globals say, so the
+    # allowlist applies here, to frames of tool code only; the stdlib keeps its own imports.
+    if globals is None or globals.get("__name__") != _TOOL_MODULE:
+        return _real_import(name, globals, locals, fromlist, level)
+    if level:
+        raise ImportError("relative imports are not allowed in tools")
+    if name == "grail":
+        return _current_grail
+    if name.split(".")[0] not in _ALLOWED:
+        raise ImportError(f"import of '{name}' is not allowed in tools")
+    return _real_import(name, globals, locals, fromlist, level)
+
+
+_builtins.__import__ = _dispatching_import
+
+
+def _denied(name):
+    def denied(*args, **kwargs):
+        raise NameError(f"'{name}' is not available in tools")
+    denied.__name__ = name
+    return denied
+
+
+# Names a tool's globals start with: denied builtins are shadowed (globals win over builtins).
+_BASE_SCOPE = {name: _denied(name) for name in _DENIED_NAMES if name != "__import__"}
+_BASE_SCOPE["getattr"] = _guarded_getattr
+_BASE_SCOPE["__name__"] = _TOOL_MODULE
+_CODE_CACHE = {}
+
+
+def _compile(key, source, filename):
+    cached = _CODE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    tree = ast.parse(source, filename)
+    # Import what the tool imports now, outside the run's limits, so runs neither pay nor count it.
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+        for name in names:
+            if name.split(".")[0] in _ALLOWED:
+                try:
+                    _real_import(name)
+                except ImportError:
+                    pass
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
+    body = compile(tree, filename, "exec")
+    if len(_CODE_CACHE) > 256:
+        _CODE_CACHE.clear()
+    _CODE_CACHE[key] = (body, last)
+    return body, last
+
+
+def pym_prepare(key, source, filename):
+    """Compiles and caches a tool's code outside the run's limits; returns an error JSON or ''."""
+    try:
+        _compile(key, source, filename)
+        return ""
+    except SyntaxError as e:
+        return json.dumps({"failure": "parse", "line": e.lineno or 1, "column": e.offset or 1, "message": e.msg})
+
+
+def _make_grail(inputs, externals, host_call):
+    grail = types.ModuleType("grail")
+    missing = object()
+
+    def Input(name, default=missing):
+        if name in inputs:
+            return inputs[name]
+        if default is not missing:
+            return default
+        raise _InputError(f"input '{name}' was not provided")
+
+    def external(fn):
+        spec = externals.get(fn.__name__)
+        if spec is None:
+            raise ExternalError(f"external '{fn.__name__}' is not provided by this host")
+        name, params = fn.__name__, spec["params"]
+
+        def bind(args, kwargs):
+            if len(args) > len(params):
+                raise TypeError(f"{name}() takes {len(params)} arguments but {len(args)} were given")
+            bound = {}
+            for p, v in zip(params, args):
+                bound[p["name"]] = v
+            names = {p["name"] for p in params}
+            for k, v in kwargs.items():
+                if k not in names:
+                    raise TypeError(f"{name}() got an unexpected keyword argument '{k}'")
+                if k in bound:
+                    raise TypeError(f"{name}() got multiple values for argument '{k}'")
+                bound[k] = v
+            for p in params:
+                if p["name"] not in bound:
+                    if not p["has_default"]:
+                        raise TypeError(f"{name}() missing required argument '{p['name']}'")
+                    bound[p["name"]] = p["default"]
+            return bound
+
+        def call(args, kwargs):
+            try:
+                payload = json.dumps(bind(args, kwargs))
+            except (TypeError, ValueError) as e:
+                raise ExternalError(f"{name}(): {e}") from None
+            reply = json.loads(str(host_call(name, payload)))
+            if "error" in reply:
+                raise ExternalError(reply["error"])
+            return reply.get("ok")
+
+        if spec["is_async"]:
+            async def async_wrapper(*args, **kwargs):
+                return call(args, kwargs)
+            wrapper = async_wrapper
+        else:
+            def wrapper(*args, **kwargs):
+                return call(args, kwargs)
+        wrapper.__name__ = name
+        wrapper.__doc__ = fn.__doc__
+        return wrapper
+
+    grail.Input = Input
+    grail.external = external
+    grail.ExternalError = ExternalError
+    return grail
+
+
+def _drive(value):
+    if not isinstance(value, types.CoroutineType):
+        return value
+    try:
+        while True:
+            value.send(None)
+            raise RuntimeError("a tool may only await its externals")
+    except StopIteration as stop:
+        return stop.value
+
+
+def _depth():
+    frame, n = sys._getframe(1), 0
+    while frame is not None:
+        n += 1
+        frame = frame.f_back
+    return n
+
+
+def _error_line(exc, filename):
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _execute(key, source, filename, inputs, externals, host_call):
+    body, last = _compile(key, source, filename)
+    global _current_grail
+    _current_grail = _make_grail(inputs, externals, host_call)
+    scope = dict(_BASE_SCOPE)
+    scope["__file__"] = filename
+    exec(body, scope)
+    result = _drive(eval(last, scope)) if last is not None else None
+    main = scope.get("main")
+    if callable(main):
+        result = _drive(main())
+    return result
+
+
+def pym_run(key, source, filename, inputs_json, externals_json, host_call, recursion_limit, max_result):
+    old_limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(_depth() + 4 + recursion_limit)
+        result = _execute(key, source, filename, json.loads(inputs_json), json.loads(externals_json), host_call)
+        sys.setrecursionlimit(old_limit)
+        try:
+            text = json.dumps(result, allow_nan=False, ensure_ascii=False)
+        except (TypeError, ValueError) as e:
+            return json.dumps({"failure": "output", "message": f"result is not JSON-representable: {e}"})
+        if len(text) > max_result:
+            return json.dumps({"failure": "output",
+                               "message": f"result is {len(text)} characters, over the limit of {max_result}"})
+        return '{"ok":' + text + "}"
+    except RecursionError as e:
+        sys.setrecursionlimit(old_limit)
+        return json.dumps({"failure": "limit", "limit": "recursion", "line": _error_line(e, filename),
+                           "message": f"recursion deeper than {recursion_limit} frames"})
+    except MemoryError as e:
+        sys.setrecursionlimit(old_limit)
+        return json.dumps({"failure": "limit", "limit": "memory", "line": _error_line(e, filename),
+                           "message": "the interpreter ran out of memory"})
+    except _InputError as e:
+        sys.setrecursionlimit(old_limit)
+        return json.dumps({"failure": "input", "message": str(e)})
+    except ExternalError as e:
+        sys.setrecursionlimit(old_limit)
+        return json.dumps({"failure": "external", "line": _error_line(e, filename), "message": str(e)})
+    except BaseException as e:  # SystemExit and KeyboardInterrupt included: the host decides
+        sys.setrecursionlimit(old_limit)
+        return json.dumps({"failure": "execution", "type": type(e).__name__, "line": _error_line(e, filename),
+                           "message": str(e)})
