@@ -81,12 +81,26 @@ final class Lane {
         }
     });
 
+    /** Keys whose code has run here once: later runs are held to the tool's own allocation budget. */
+    private final java.util.Set<String> warmKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     boolean prepared(String key) {
         return preparedKeys.contains(key);
     }
 
     void markPrepared(String key) {
         preparedKeys.add(key);
+    }
+
+    boolean warm(String key) {
+        return warmKeys.contains(key);
+    }
+
+    void markWarm(String key) {
+        if (warmKeys.size() > 1024) {
+            warmKeys.clear();
+        }
+        warmKeys.add(key);
     }
 
     int index() {
@@ -211,6 +225,7 @@ final class Lane {
 
     private void discard() {
         preparedKeys.clear();
+        warmKeys.clear();
         Context c = context;
         context = null;
         if (c != null) {

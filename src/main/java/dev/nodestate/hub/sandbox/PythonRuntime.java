@@ -39,6 +39,13 @@ public final class PythonRuntime implements AutoCloseable {
     /** Limits for host-owned guest work on untrusted source (checking, compiling). */
     static final Limits HOST_WORK = new Limits(512L << 20, Duration.ofSeconds(20), 400);
 
+    /**
+     * Allocation ceiling for the first run of a tool on a context. GraalPy's interpreter allocates
+     * heavily while it first specializes code: the seed extractor on a 3-line file allocated over
+     * 16 MB cold and under 1 MB warm. Time and recursion limits apply to first runs unchanged.
+     */
+    static final long WARMUP_ALLOCATION = 256L << 20;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Engine engine;
@@ -138,13 +145,16 @@ public final class PythonRuntime implements AutoCloseable {
                 lane.markPrepared(r.sourceKey());
             }
             int maxResult = (int) Math.min(Integer.MAX_VALUE, r.limits().memoryBytes());
-            Outcome o = call(lane, Entry.RUN, r.limits(), r.host(), r.sourceKey(), r.source(), r.filename(),
+            Limits limits = lane.warm(r.sourceKey()) ? r.limits()
+                    : new Limits(Math.max(WARMUP_ALLOCATION, r.limits().memoryBytes()), r.limits().time(), r.limits().recursion());
+            Outcome o = call(lane, Entry.RUN, limits, r.host(), r.sourceKey(), r.source(), r.filename(),
                     r.inputsJson(), r.externalsJson(), Lane.HOST_SLOT, r.limits().recursion(), maxResult);
             if (o == null) {
                 throw new ToolException(new ToolError.Limit(r.tool(), LimitKind.TIME, 0, "still running "
                         + hardDeadline(r.limits()) + " ms after start, inside a builtin that ignores interruption"
                         + " (time limit " + r.limits().time().toMillis() + " ms); its context was abandoned"));
             }
+            lane.markWarm(r.sourceKey());
             return result(r, o);
         } finally {
             if (lanes.contains(lane)) {
