@@ -12,6 +12,18 @@ import java.nio.file.Path;
 final class HubSession implements AutoCloseable {
 
     private PythonRuntime runtime;
+    private final boolean owned;
+
+    /** A session that starts its own runtime on first use (one context: one-shot commands are sequential). */
+    HubSession() {
+        this.owned = true;
+    }
+
+    /** A session on a runtime someone else owns (tests, a running daemon); closing leaves it running. */
+    HubSession(PythonRuntime shared) {
+        this.runtime = shared;
+        this.owned = false;
+    }
 
     /** The hub's own tools/ (next to the launcher), unless --tools says otherwise. */
     static Path defaultToolsDir() {
@@ -23,7 +35,7 @@ final class HubSession implements AutoCloseable {
 
     PythonRuntime runtime() {
         if (runtime == null) {
-            runtime = PythonRuntime.start(PythonRuntime.defaultLanes()).awaitReady();
+            runtime = PythonRuntime.start(1).awaitReady();
         }
         return runtime;
     }
@@ -42,7 +54,7 @@ final class HubSession implements AutoCloseable {
 
     @Override
     public void close() {
-        if (runtime != null) {
+        if (owned && runtime != null) {
             runtime.close();
         }
     }

@@ -2,6 +2,7 @@ package dev.nodestate.hub.cli;
 
 import dev.nodestate.hub.HubException;
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +11,16 @@ import picocli.CommandLine.Command;
         description = "Node State Hub: live, queryable state for every function, method and class of a repository.",
         subcommands = {ToolsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+    private final Supplier<HubSession> sessions;
+
+    Main(Supplier<HubSession> sessions) {
+        this.sessions = sessions;
+    }
+
+    HubSession session() {
+        return sessions.get();
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,13 +31,13 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), HubSession::new);
         System.exit(code);
     }
 
     /** Runs a command line; returns the exit code (the only place exceptions become exit codes). */
-    static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+    static int execute(String[] args, PrintWriter out, PrintWriter err, Supplier<HubSession> sessions) {
+        CommandLine cli = new CommandLine(new Main(sessions));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

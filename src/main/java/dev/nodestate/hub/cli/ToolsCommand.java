@@ -37,6 +37,9 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {ToolsCommand.Check.class, ToolsCommand.ListTools.class, ToolsCommand.Run.class})
 final class ToolsCommand implements Runnable {
 
+    @ParentCommand
+    Main main;
+
     @Option(names = "--tools", paramLabel = "DIR", description = "Tools directory (default: the hub's tools/).")
     Path toolsDir;
 
@@ -75,7 +78,7 @@ final class ToolsCommand implements Runnable {
             int errors = 0;
             int warnings = 0;
             ArrayNode report = Json.MAPPER.createArrayNode();
-            try (HubSession session = new HubSession()) {
+            try (HubSession session = parent.main.session()) {
                 PymChecker checker = session.checker(HostExternals.standard(Path.of("").toAbsolutePath()));
                 for (Path file : files) {
                     PymTool tool;
@@ -123,7 +126,7 @@ final class ToolsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (HubSession session = new HubSession();
+            try (HubSession session = parent.main.session();
                  ToolRegistry registry = session.registry(parent.toolsDir(), HostExternals.standard(Path.of("").toAbsolutePath()))) {
                 print(registry.list(), json, spec.commandLine().getOut());
             }
@@ -205,7 +208,7 @@ final class ToolsCommand implements Runnable {
                 }
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (HubSession session = new HubSession();
+            try (HubSession session = parent.main.session();
                  ToolRegistry registry = session.registry(parent.toolsDir(), externals)) {
                 PymTool tool = registry.get(name);
                 Map<String, JsonNode> values = new LinkedHashMap<>();
