@@ -34,8 +34,13 @@ final class HubSession implements AutoCloseable {
     }
 
     PythonRuntime runtime() {
+        return runtime(1);
+    }
+
+    /** The runtime, started with {@code lanes} contexts if this session starts it. */
+    PythonRuntime runtime(int lanes) {
         if (runtime == null) {
-            runtime = PythonRuntime.start(1).awaitReady();
+            runtime = PythonRuntime.start(lanes).awaitReady();
         }
         return runtime;
     }

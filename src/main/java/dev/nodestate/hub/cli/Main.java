@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code hub [COMMAND]}. Data goes to stdout, messages to stderr. */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Node State Hub: live, queryable state for every function, method and class of a repository.",
-        subcommands = {ToolsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ToolsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     private final Supplier<HubSession> sessions;

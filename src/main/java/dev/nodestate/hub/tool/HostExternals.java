@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import dev.nodestate.hub.lang.JavaOutline;
 
 /** The host's standard externals for tools that work on one repository. */
 public final class HostExternals {
@@ -20,8 +21,12 @@ public final class HostExternals {
 
     public static Externals standard(Path repo) {
         Path root = realRoot(repo);
-        return new Externals().add("read_file", "read_file(path: str) -> str",
-                args -> JsonNodeFactory.instance.textNode(readFile(root, args.path("path").asText())));
+        ThreadLocal<JavaOutline> parsers = ThreadLocal.withInitial(JavaOutline::new); // JavaParser is not thread-safe
+        return new Externals()
+                .add("read_file", "read_file(path: str) -> str",
+                        args -> JsonNodeFactory.instance.textNode(readFile(root, args.path("path").asText())))
+                .add("java_outline", "java_outline(path: str) -> dict",
+                        args -> parsers.get().outline(readFile(root, args.path("path").asText())));
     }
 
     /**

@@ -1,0 +1,70 @@
+package dev.nodestate.hub.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.nodestate.hub.sandbox.ToolException;
+import dev.nodestate.hub.tool.Externals;
+import dev.nodestate.hub.tool.ToolHost;
+import dev.nodestate.hub.tool.ToolRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the extraction and complexity tools on a batch of files of one language and returns,
+ * per file, the tools' node entries with complexity joined in by anchor.
+ */
+final class Extraction {
+
+    static final String PYTHON_TOOL = "extract_signatures";
+    static final String JAVA_TOOL = "extract_java";
+    static final String COMPLEXITY_TOOL = "compute_complexity";
+
+    /** One file's extraction: its nodes (tool JSON) or the error that stopped it. */
+    record FileResult(String path, List<JsonNode> nodes, String error, int errorLine) {
+    }
+
+    private final ToolRegistry tools;
+    private final ToolHost host;
+    private final Externals externals;
+
+    Extraction(ToolRegistry tools, ToolHost host, Externals externals) {
+        this.tools = tools;
+        this.host = host;
+        this.externals = externals;
+    }
+
+    Map<String, FileResult> run(String language, List<String> paths) {
+        JsonNode input = JsonNodeFactory.instance.arrayNode().addAll(paths.stream()
+                .map(JsonNodeFactory.instance::textNode).toList());
+        String extractor = language.equals("java") ? JAVA_TOOL : PYTHON_TOOL;
+        JsonNode extracted = host.run(tools.get(extractor), Map.of("file_paths", input), externals, null).value();
+        Map<String, JsonNode> complexity = new HashMap<>();
+        try {
+            JsonNode measured = host.run(tools.get(COMPLEXITY_TOOL), Map.of("file_paths", input), externals, null).value();
+            measured.forEach(f -> complexity.put(f.path("file_path").asText(), f.path("complexity")));
+        } catch (ToolException e) {
+            System.err.println("hub: " + COMPLEXITY_TOOL + " failed for " + paths.size() + " file(s): " + e.getMessage());
+        }
+        Map<String, FileResult> out = new HashMap<>();
+        for (JsonNode f : extracted) {
+            String path = f.path("file_path").asText();
+            JsonNode error = f.get("error");
+            if (error != null && !error.isNull()) {
+                out.put(path, new FileResult(path, List.of(), error.path("message").asText(), error.path("line").asInt()));
+                continue;
+            }
+            JsonNode c = complexity.getOrDefault(path, JsonNodeFactory.instance.objectNode());
+            List<JsonNode> nodes = new java.util.ArrayList<>();
+            for (JsonNode n : f.path("nodes")) {
+                JsonNode value = c.get(n.path("anchor").asText());
+                if (value != null) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) n).set("complexity", value);
+                }
+                nodes.add(n);
+            }
+            out.put(path, new FileResult(path, nodes, null, 0));
+        }
+        return out;
+    }
+}
