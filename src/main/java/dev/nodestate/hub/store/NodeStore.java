@@ -324,6 +324,11 @@ public final class NodeStore implements AutoCloseable {
     }
 
     /** Files with an index entry, sorted. */
+    /** Every node id, grouped by file, for searches (`hub find`, abbreviated ids); reads no node values. */
+    public List<String> ids() {
+        return read(Tables::allIds);
+    }
+
     public List<String> allIndexedFiles() {
         return read(Tables::indexedFiles);
     }

@@ -139,6 +139,17 @@ record Tables(Store nodes, Store byFile, Store files, Store meta) {
         return out;
     }
 
+    /** Every node id, grouped by file; reads the per-file index only, never node values. */
+    List<String> allIds(Transaction txn) {
+        List<String> out = new ArrayList<>();
+        try (Cursor c = byFile.openCursor(txn)) {
+            while (c.getNext()) {
+                out.add(StringBinding.entryToString(c.getValue()));
+            }
+        }
+        return out;
+    }
+
     /** Every file the store knows: indexed or holding nodes. Costs the number of files. */
     TreeSet<String> knownFiles(Transaction txn) {
         TreeSet<String> out = new TreeSet<>(indexedFiles(txn));

@@ -1,0 +1,122 @@
+package dev.nodestate.hub.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nodestate.hub.HubException;
+import dev.nodestate.hub.HubException.ExitCode;
+import dev.nodestate.hub.index.Discovery;
+import dev.nodestate.hub.index.Indexer;
+import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.store.NodeStore;
+import dev.nodestate.hub.tool.Externals;
+import dev.nodestate.hub.tool.HostExternals;
+import dev.nodestate.hub.tool.ToolRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code hub index [--once] [PATH]}: index a repository into node state and markdown pages. */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = "Index a repository (Python and Java) into node state under .agentfs/ and markdown pages.")
+final class IndexCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "PATH", description = "Repository (default: current directory).")
+    Path repo = Path.of("");
+
+    @Option(names = "--once", description = "Index once and exit (the default until `hub watch`).")
+    boolean once;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show skipped files by reason.")
+    boolean verbose;
+
+    @Option(names = "--json", description = "Print the summary as JSON on stdout.")
+    boolean json;
+
+    @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Skip larger files (default: ${DEFAULT-VALUE}).")
+    long maxBytes = Discovery.DEFAULT_MAX_BYTES;
+
+    @Option(names = "--tools", paramLabel = "DIR", description = "Tools directory (default: the hub's tools/).")
+    Path toolsDir;
+
+    @Override
+    public Integer call() throws IOException {
+        Path root = repo.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new HubException(ExitCode.NOT_FOUND, "no such directory: " + root);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new Progress(err, System.console() != null && System.console().isTerminal() && !json);
+        Indexer.Summary s;
+        try (HubSession session = main.session();
+             NodeStore store = NodeStore.open(root)) {
+            PythonRuntime runtime = session.runtime(PythonRuntime.defaultLanes());
+            Externals externals = HostExternals.standard(root);
+            try (ToolRegistry tools = session.registry(toolsDir != null ? toolsDir : HubSession.defaultToolsDir(), externals)) {
+                s = new Indexer(root, store, tools, session.host(), externals, runtime.laneCount()).run(maxBytes, progress::update);
+            }
+        }
+        progress.finish();
+        if (json) {
+            ObjectNode doc = Json.MAPPER.valueToTree(s);
+            doc.put("elapsed_ms", s.elapsed().toMillis());
+            doc.put("root", root.toString());
+            spec.commandLine().getOut().println(Json.pretty(doc));
+        } else {
+            err.printf("indexed %s: %d files (%d re-extracted, %d unchanged, %d removed), %d nodes, %d skipped, %d errors, %d pages written, %.1f s%n",
+                    root, s.files(), s.indexed(), s.unchanged(), s.removed(), s.nodes(), s.skipped(), s.errors().size(),
+                    s.pagesWritten(), s.elapsed().toMillis() / 1000.0);
+            s.errors().forEach(e -> err.println("  error: " + e));
+            if (verbose) {
+                s.skippedBy().forEach((reason, n) -> err.printf("  skipped %d (%s), e.g. %s%n", n, reason,
+                        String.join(", ", s.skippedExamples().getOrDefault(reason, java.util.List.of()))));
+            }
+        }
+        return 0;
+    }
+
+    /** A progress bar on a terminal, plain lines otherwise (every 10%). */
+    static final class Progress {
+        private final PrintWriter err;
+        private final boolean terminal;
+        private int lastDecile = -1;
+
+        Progress(PrintWriter err, boolean terminal) {
+            this.err = err;
+            this.terminal = terminal;
+        }
+
+        synchronized void update(Indexer.Progress p) {
+            if (terminal) {
+                int width = 30;
+                int filled = p.total() == 0 ? width : p.done() * width / p.total();
+                err.printf("\r[%s%s] %d/%d files", "#".repeat(filled), " ".repeat(width - filled), p.done(), p.total());
+                err.flush();
+            } else {
+                int decile = p.total() == 0 ? 10 : p.done() * 10 / p.total();
+                if (decile != lastDecile) {
+                    lastDecile = decile;
+                    err.printf("indexing: %d/%d files%n", p.done(), p.total());
+                }
+            }
+        }
+
+        void finish() {
+            if (terminal) {
+                err.println();
+            }
+        }
+    }
+}

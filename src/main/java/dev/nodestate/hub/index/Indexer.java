@@ -1,0 +1,225 @@
+package dev.nodestate.hub.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nodestate.hub.markdown.MarkdownPages;
+import dev.nodestate.hub.sandbox.ToolException;
+import dev.nodestate.hub.store.FileIndex;
+import dev.nodestate.hub.store.NodeId;
+import dev.nodestate.hub.store.NodeState;
+import dev.nodestate.hub.store.NodeStore;
+import dev.nodestate.hub.tool.Externals;
+import dev.nodestate.hub.tool.ToolHost;
+import dev.nodestate.hub.tool.ToolRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Indexes a repository once: discovers sources, skips files whose hash matches the file index,
+ * runs the extraction and complexity tools in batches on the sandbox pool (as many batches at
+ * once as there are contexts), stores each file's nodes in one transaction, writes their pages,
+ * and forgets files that are gone.
+ */
+public final class Indexer {
+
+    /** Files per tool call: enough to amortise the call, small enough to spread over lanes. */
+    static final int BATCH = 4;
+
+    /** Progress after each file. */
+    public record Progress(int done, int total, String file) {
+    }
+
+    /** What a run did. */
+    public record Summary(int files, int indexed, int unchanged, int removed, int nodes, int skipped,
+                          Map<String, Integer> skippedBy, Map<String, List<String>> skippedExamples,
+                          List<String> errors, int pagesWritten, Duration elapsed) {
+    }
+
+    private final java.nio.file.Path root;
+    private final NodeStore store;
+    private final Extraction extraction;
+    private final MarkdownPages pages;
+    private final int parallelism;
+
+    public Indexer(java.nio.file.Path root, NodeStore store, ToolRegistry tools, ToolHost host, Externals externals,
+                   int parallelism) {
+        this.root = root;
+        this.store = store;
+        this.extraction = new Extraction(tools, host, externals);
+        this.pages = new MarkdownPages(root, store);
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    public Summary run(long maxBytes, Consumer<Progress> progress) throws IOException {
+        long start = System.nanoTime();
+        Discovery.Result found = new Discovery(root, maxBytes).scan();
+        Map<String, Discovery.Source> changed = new LinkedHashMap<>();
+        Map<String, String> hashes = new HashMap<>();
+        int unchanged = 0;
+        for (Discovery.Source s : found.sources()) {
+            String hash = sha256(s.bytes());
+            hashes.put(s.path(), hash);
+            Optional<FileIndex> known = store.getFileIndex(s.path());
+            if (known.isPresent() && known.get().fileHash().equals(hash)) {
+                unchanged++;
+            } else {
+                changed.put(s.path(), s);
+            }
+        }
+        Set<String> present = found.sources().stream().map(Discovery.Source::path).collect(Collectors.toSet());
+        int removed = 0;
+        for (String file : store.allIndexedFiles()) {
+            if (!present.contains(file)) {
+                List<String> gone = store.invalidateFile(file);
+                store.removeFileIndex(file);
+                pages.removeFile(file, gone);
+                removed++;
+            }
+        }
+
+        List<List<Discovery.Source>> batches = batches(changed.values());
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger nodes = new AtomicInteger();
+        AtomicInteger written = new AtomicInteger();
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("hub-index-", 0).factory());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (List<Discovery.Source> batch : batches) {
+                futures.add(pool.submit(() -> {
+                    String language = batch.getFirst().language();
+                    List<String> paths = batch.stream().map(Discovery.Source::path).toList();
+                    Map<String, Extraction.FileResult> results;
+                    try {
+                        results = extraction.run(language, paths);
+                    } catch (ToolException e) {
+                        errors.add(String.join(", ", paths) + ": " + e.getMessage());
+                        done.addAndGet(batch.size());
+                        return;
+                    }
+                    for (Discovery.Source s : batch) {
+                        Extraction.FileResult r = results.get(s.path());
+                        String hash = hashes.get(s.path());
+                        if (r == null || r.error() != null) {
+                            String message = r == null ? "no result from the extractor" : r.error();
+                            errors.add(s.path() + (r != null && r.errorLine() > 0 ? ":" + r.errorLine() : "") + ": " + message);
+                            recordError(s.path(), hash, message);
+                        } else {
+                            List<NodeState> states = states(s, hash, r.nodes());
+                            NodeStore.Replaced replaced = store.replaceFile(
+                                    new FileIndex(s.path(), hash, states.size(), Instant.now(), null), states);
+                            nodes.addAndGet(states.size());
+                            written.addAndGet(pages.writeFile(s.path(), states, replaced.removed()));
+                        }
+                        progress.accept(new Progress(done.incrementAndGet(), changed.size(), s.path()));
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("indexing was interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("indexing failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Summary(found.sources().size(), changed.size(), unchanged, removed, nodes.get(),
+                found.skippedTotal(), found.skipped(), found.examples(), List.copyOf(errors), written.get(),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** A file that no longer parses keeps its previous nodes; the error is recorded on the file. */
+    private void recordError(String path, String hash, String message) {
+        int count = store.getFileIndex(path).map(FileIndex::nodeCount).orElse(0);
+        store.setFileIndex(new FileIndex(path, hash, count, Instant.now(), message));
+    }
+
+    private List<List<Discovery.Source>> batches(java.util.Collection<Discovery.Source> sources) {
+        Map<String, List<Discovery.Source>> byLanguage = new LinkedHashMap<>();
+        sources.forEach(s -> byLanguage.computeIfAbsent(s.language(), k -> new ArrayList<>()).add(s));
+        List<List<Discovery.Source>> out = new ArrayList<>();
+        for (List<Discovery.Source> list : byLanguage.values()) {
+            for (int i = 0; i < list.size(); i += BATCH) {
+                out.add(list.subList(i, Math.min(list.size(), i + BATCH)));
+            }
+        }
+        return out;
+    }
+
+    /** Builds node states from the tools' entries; keeps cross-file facts other tools computed. */
+    List<NodeState> states(Discovery.Source source, String fileHash, List<JsonNode> entries) {
+        String text = new String(source.bytes(), StandardCharsets.UTF_8);
+        List<String> lines = text.lines().toList();
+        Instant now = Instant.now();
+        Map<String, NodeState> previous = new HashMap<>();
+        store.byFile(source.path()).forEach(s -> previous.put(s.key(), s));
+        String extractor = source.language().equals("java") ? Extraction.JAVA_TOOL : Extraction.PYTHON_TOOL;
+        List<NodeState> out = new ArrayList<>();
+        for (JsonNode n : entries) {
+            String name = n.path("name").asText();
+            NodeId id = name.equals("__module__") ? NodeId.module(source.path()) : NodeId.of(source.path(), name);
+            int startLine = n.path("start_line").asInt(1);
+            int endLine = Math.max(startLine, n.path("end_line").asInt(startLine));
+            String body = String.join("\n", lines.subList(Math.min(lines.size(), startLine - 1), Math.min(lines.size(), endLine)));
+            String parentName = n.path("parent").isNull() || n.path("parent").isMissingNode() ? null : n.path("parent").asText();
+            NodeState old = previous.get(id.key());
+            Map<String, NodeState.Mark> marks = new java.util.TreeMap<>(old == null ? Map.of() : old.updates());
+            marks.put("signature", new NodeState.Mark(extractor, now));
+            JsonNode complexity = n.get("complexity");
+            if (complexity != null) {
+                marks.put("complexity", new NodeState.Mark(Extraction.COMPLEXITY_TOOL, now));
+            }
+            out.add(new NodeState(id.key(), source.path(), id.isModule() ? source.path() : name,
+                    NodeState.Type.valueOf(n.path("node_type").asText("function").toUpperCase()),
+                    sha256(body.getBytes(StandardCharsets.UTF_8)), fileHash,
+                    text(n, "signature"), text(n, "docstring"), strings(n.path("imports")), strings(n.path("decorators")),
+                    old == null ? null : old.callers(), old == null ? null : old.callees(),
+                    old == null ? null : old.relatedTests(), endLine - startLine + 1,
+                    complexity == null ? (old == null ? null : old.complexity()) : complexity.asInt(),
+                    false, n.path("has_type_hints").asBoolean(true), now,
+                    NodeState.Source.COLD_START,
+                    source.language(), startLine, endLine,
+                    parentName == null ? (id.isModule() ? null : source.path()) : NodeId.of(source.path(), parentName).toString(),
+                    marks));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.nodestate.hub.markdown;
+
+import dev.nodestate.hub.store.NodeId;
+import dev.nodestate.hub.store.NodeState;
+import dev.nodestate.hub.store.NodeStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One markdown page per node at {@code .agentfs/nodes/<file>/<node name>.md} and an
+ * {@code index.md} per file. Pages are written atomically (temp file + move) and only when
+ * their content changed; a removed node's page is deleted.
+ */
+public final class MarkdownPages {
+
+    static final String MODULE_PAGE = "__module__";
+
+    private final Path nodesDir;
+    private final NodeStore store;
+
+    public MarkdownPages(Path repoRoot, NodeStore store) {
+        this.nodesDir = repoRoot.resolve(".agentfs").resolve("nodes");
+        this.store = store;
+    }
+
+    public static Path pageOf(Path nodesDir, NodeId id) {
+        return nodesDir.resolve(id.file()).resolve((id.isModule() ? MODULE_PAGE : id.name()) + ".md");
+    }
+
+    public Path pageOf(NodeId id) {
+        return pageOf(nodesDir, id);
+    }
+
+    /** Writes the pages of one file's nodes and its index; returns how many files were (re)written. */
+    public int writeFile(String file, List<NodeState> nodes, List<String> removedIds) {
+        int written = 0;
+        for (String id : removedIds) {
+            delete(pageOf(NodeId.parse(id)));
+        }
+        for (NodeState n : nodes) {
+            NodeId id = n.id();
+            if (writeIfChanged(pageOf(id), PageRenderer.render(n, this::link))) {
+                written++;
+            }
+        }
+        if (writeIfChanged(nodesDir.resolve(file).resolve("index.md"), PageRenderer.index(file, nodes))) {
+            written++;
+        }
+        return written;
+    }
+
+    /** Deletes every page of a file that is gone. */
+    public void removeFile(String file, List<String> ids) {
+        Path dir = nodesDir.resolve(file);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(MarkdownPages::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove pages of " + file, e);
+        }
+    }
+
+    /** A relative link from {@code from}'s page to {@code to}'s, labelled with the id. */
+    String link(NodeId from, String to) {
+        NodeId target;
+        try {
+            target = NodeId.parse(to);
+        } catch (IllegalArgumentException e) {
+            return "`" + to + "`";
+        }
+        if (store.get(target.toString()).isEmpty()) {
+            return "`" + to + "`";
+        }
+        Path rel = pageOf(from).getParent().relativize(pageOf(target));
+        return "[" + to + "](" + rel.toString().replace('\\', '/').replace(" ", "%20") + ")";
+    }
+
+    private static boolean writeIfChanged(Path page, String content) {
+        try {
+            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            if (Files.exists(page) && java.util.Arrays.equals(Files.readAllBytes(page), bytes)) {
+                return false;
+            }
+            Files.createDirectories(page.getParent());
+            Path tmp = page.resolveSibling("." + page.getFileName() + ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, page, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + page, e);
+        }
+    }
+
+    private static void delete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + p, e);
+        }
+    }
+}
