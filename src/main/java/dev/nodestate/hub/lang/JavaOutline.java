@@ -46,7 +46,8 @@ public final class JavaOutline {
     public JavaOutline() {
         ParserConfiguration config = new ParserConfiguration()
                 .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_25)
-                .setStoreTokens(false)
+                // ranges (and so javadoc attribution) need tokens: with setStoreTokens(false)
+                // JavaParser 3.28.2 leaves every node without a range
                 .setAttributeComments(true);
         this.parser = new JavaParser(config);
     }

@@ -1,0 +1,168 @@
+package dev.nodestate.hub.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nodestate.hub.SharedRuntime;
+import dev.nodestate.hub.store.NodeState;
+import dev.nodestate.hub.store.NodeStore;
+import dev.nodestate.hub.tool.Externals;
+import dev.nodestate.hub.tool.HostExternals;
+import dev.nodestate.hub.tool.PymChecker;
+import dev.nodestate.hub.tool.ToolHost;
+import dev.nodestate.hub.tool.ToolRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IndexerTest {
+
+    private static Indexer.Summary index(Path repo) throws Exception {
+        Externals externals = HostExternals.standard(repo);
+        try (NodeStore store = NodeStore.open(repo);
+             ToolRegistry tools = new ToolRegistry(Path.of("tools"), new PymChecker(SharedRuntime.get(), externals))) {
+            return new Indexer(repo, store, tools, new ToolHost(SharedRuntime.get()), externals, 2).run(Discovery.DEFAULT_MAX_BYTES, p -> { });
+        }
+    }
+
+    private static <T> T withStore(Path repo, java.util.function.Function<NodeStore, T> f) {
+        try (NodeStore store = NodeStore.open(repo)) {
+            return f.apply(store);
+        }
+    }
+
+    private static Map<Path, FileTime> pageTimes(Path repo) throws Exception {
+        Map<Path, FileTime> times = new HashMap<>();
+        try (Stream<Path> s = Files.walk(repo.resolve(".agentfs/nodes"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                times.put(p, Files.getLastModifiedTime(p));
+            }
+        }
+        return times;
+    }
+
+    private static void write(Path repo, String file, String text) throws Exception {
+        Path p = repo.resolve(file);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+    }
+
+    @Test
+    void aRepositoryIsIndexedIntoNodeStateAndPagesAndASecondRunSkipsEveryFile(@TempDir Path repo) throws Exception {
+        write(repo, "pkg/shapes.py", """
+                \"\"\"Shapes.\"\"\"
+                import math
+
+                class Circle:
+                    \"\"\"A circle.\"\"\"
+
+                    def __init__(self, r: float) -> None:
+                        self.r = r
+
+                    @property
+                    def area(self) -> float:
+                        return math.pi * self.r ** 2 if self.r > 0 else 0.0
+
+                def largest(*shapes, key=None, **options):
+                    def size(s):
+                        return s.area
+                    return max(shapes, key=key or size)
+                """);
+        write(repo, "src/Shape.java", """
+                package demo;
+                /** A shape. Has an area. */
+                public interface Shape {
+                    double area();
+                    default boolean bigger(Shape other) { return other != null && area() > other.area(); }
+                }
+                """);
+        write(repo, ".gitignore", "generated/\n");
+        write(repo, "generated/skip.py", "x = 1\n");
+        Indexer.Summary first = index(repo);
+        assertEquals(2, first.files());
+        assertEquals(2, first.indexed());
+        assertEquals(List.of(), first.errors());
+        assertEquals(1, first.skippedBy().get("gitignored"));
+
+        NodeState area = withStore(repo, s -> s.get("pkg/shapes.py::Circle.area").orElseThrow());
+        assertEquals("def area(self) -> float", area.signature());
+        assertEquals(List.of("@property"), area.decorators());
+        assertEquals(2, area.complexity());
+        assertEquals("pkg/shapes.py::Circle", area.parent());
+        assertEquals(List.of("import math"), area.imports());
+        NodeState largest = withStore(repo, s -> s.get("pkg/shapes.py::largest").orElseThrow());
+        assertEquals("def largest(*shapes, key=None, **options)", largest.signature());
+        assertNotNull(withStore(repo, s -> s.get("pkg/shapes.py::largest.size").orElse(null)));
+        NodeState bigger = withStore(repo, s -> s.get("src/Shape.java::Shape.bigger(Shape)").orElseThrow());
+        assertEquals("default boolean bigger(Shape other)", bigger.signature());
+        assertEquals(2, bigger.complexity()); // 1 + one &&
+        assertEquals("A shape.", withStore(repo, s -> s.get("src/Shape.java::Shape").orElseThrow()).docstring());
+
+        assertTrue(Files.isRegularFile(repo.resolve(".agentfs/nodes/pkg/shapes.py/Circle.area.md")));
+        assertTrue(Files.isRegularFile(repo.resolve(".agentfs/nodes/pkg/shapes.py/index.md")));
+        String page = Files.readString(repo.resolve(".agentfs/nodes/pkg/shapes.py/Circle.area.md"));
+        assertTrue(page.startsWith("---\nid: \"pkg/shapes.py::Circle.area\"\n"), page);
+        assertTrue(page.contains("Defined in [pkg/shapes.py::Circle](Circle.md)"), page);
+        int pageCount = pageTimes(repo).size();
+        assertEquals(withStore(repo, s -> s.stats().nodes()) + 2, pageCount, "a page per node plus an index per file");
+
+        Indexer.Summary second = index(repo);
+        assertEquals(0, second.indexed());
+        assertEquals(2, second.unchanged());
+        assertEquals(0, second.pagesWritten());
+    }
+
+    @Test
+    void editingOneFileReExtractsOnlyItAndRewritesOnlyItsPages(@TempDir Path repo) throws Exception {
+        write(repo, "a.py", "def one():\n    return 1\n");
+        write(repo, "b.py", "def two():\n    return 2\n\ndef three():\n    return 3\n");
+        index(repo);
+        Map<Path, FileTime> before = pageTimes(repo);
+        Thread.sleep(20);
+        write(repo, "b.py", "def two(x: int) -> int:\n    return 2\n");
+        Indexer.Summary s = index(repo);
+        assertEquals(1, s.indexed());
+        Map<Path, FileTime> after = pageTimes(repo);
+        for (var e : before.entrySet()) {
+            if (e.getKey().toString().contains("/a.py/")) {
+                assertEquals(e.getValue(), after.get(e.getKey()), "page of an untouched file rewritten: " + e.getKey());
+            }
+        }
+        assertFalse(after.containsKey(repo.resolve(".agentfs/nodes/b.py/three.md")), "the removed node's page is gone");
+        assertEquals("def two(x: int) -> int", withStore(repo, st -> st.get("b.py::two").orElseThrow().signature()));
+        assertTrue((boolean) withStore(repo, st -> st.get("b.py::three").isEmpty()));
+    }
+
+    @Test
+    void aSyntaxErrorKeepsThePreviousNodesAndRecordsTheErrorOnTheFile(@TempDir Path repo) throws Exception {
+        write(repo, "a.py", "def ok():\n    return 1\n");
+        index(repo);
+        write(repo, "a.py", "def ok(:\n    return 1\n");
+        Indexer.Summary s = index(repo);
+        assertEquals(1, s.errors().size());
+        assertTrue(s.errors().getFirst().startsWith("a.py:1"), s.errors().getFirst());
+        assertTrue((boolean) withStore(repo, st -> st.get("a.py::ok").isPresent()));
+        assertTrue((boolean) withStore(repo, st -> st.getFileIndex("a.py").orElseThrow().error()).contains("syntax error"));
+    }
+
+    @Test
+    void nodesOfDeletedFilesAreRemovedWithTheirPages(@TempDir Path repo) throws Exception {
+        write(repo, "a.py", "def one():\n    return 1\n");
+        write(repo, "b.py", "def two():\n    return 2\n");
+        index(repo);
+        Files.delete(repo.resolve("b.py"));
+        Indexer.Summary s = index(repo);
+        assertEquals(1, s.removed());
+        assertTrue((boolean) withStore(repo, st -> st.get("b.py::two").isEmpty()));
+        assertFalse(Files.exists(repo.resolve(".agentfs/nodes/b.py")));
+        assertEquals(1L, (long) withStore(repo, st -> st.stats().files()));
+    }
+}
