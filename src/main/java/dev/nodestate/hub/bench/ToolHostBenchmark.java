@@ -35,7 +35,7 @@ import java.util.stream.Stream;
 /**
  * Prints figures for the tool host (not a test): time from JVM start to the first tool result,
  * warm overhead of a trivial tool, warm extraction of a ~500-line stdlib file with
- * {@code tools/extract_signatures.pym} next to the same tool code run by CPython, and throughput
+ * {@code bench/seed/extract_signatures.pym} next to the same tool code run by CPython, and throughput
  * with one thread against one per lane. Run it with the launcher's JVM flags: {@code bench/tool-host.sh}.
  *
  * <p>Options: {@code --json} (one JSON document on stdout, the human lines on stderr),
@@ -168,14 +168,14 @@ public final class ToolHostBenchmark {
         Series warm = warmUp("extraction", host, tool, inputs, externals, opt.extractWarmup);
         Series s = measure(host, tool, inputs, externals, opt.extractCalls);
         ObjectNode n = doc.putObject("extraction");
-        n.put("tool", "tools/extract_signatures.pym").put("file", source.toString()).put("lines", lines)
+        n.put("tool", "bench/seed/extract_signatures.pym").put("file", source.toString()).put("lines", lines)
                 .put("nodes", s.last == null ? -1 : s.last.path("nodes").size())
                 .put("tool_limits", tool.limits().toString())
                 .put("first_call_ms", coldMs).put("warmup_calls", opt.extractWarmup).put("calls", s.count())
                 .put("warmup_median_ms", warm.median()).put("median_ms", s.median()).put("p99_ms", s.percentile(0.99))
                 .put("min_ms", s.min()).put("guest_median_ms", s.guestMedian())
                 .put("allocated_kb_per_call", s.allocatedPerCall() / 1024.0).put("failures", s.failures + warm.failures + cold.failures);
-        say("extraction: tools/extract_signatures.pym on %s (%d lines, %d nodes), limits %s", source, lines,
+        say("extraction: bench/seed/extract_signatures.pym on %s (%d lines, %d nodes), limits %s", source, lines,
                 n.path("nodes").asInt(), tool.limits());
         say("  first call %.1f ms; warm-up %d calls (median %.1f ms); %d calls: median %.2f ms, p99 %.2f ms, min %.2f ms",
                 coldMs, opt.extractWarmup, warm.median(), s.count(), s.median(), s.percentile(0.99), s.min());
@@ -479,7 +479,7 @@ public final class ToolHostBenchmark {
         double throughputSeconds = 5;
         String module = "textwrap";
         String python = "python3";
-        Path tools = Path.of(System.getProperty("hub.home", "."), "tools");
+        Path tools = Path.of(System.getProperty("hub.home", "."), "bench", "seed"); // the seed's extractor, unchanged
 
         static Options parse(String[] args) {
             Options o = new Options();
