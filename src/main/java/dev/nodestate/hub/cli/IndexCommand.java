@@ -9,7 +9,6 @@ import dev.nodestate.hub.sandbox.PythonRuntime;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.Externals;
 import dev.nodestate.hub.tool.HostExternals;
-import dev.nodestate.hub.tool.ToolRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,17 +59,20 @@ final class IndexCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, System.console() != null && System.console().isTerminal() && !json);
         Indexer.Summary s;
+        int lanes = PythonRuntime.defaultLanes();
         try (HubSession session = main.session();
              NodeStore store = NodeStore.open(root)) {
-            PythonRuntime runtime = session.runtime(PythonRuntime.defaultLanes());
             Externals externals = HostExternals.standard(root);
-            try (ToolRegistry tools = session.registry(toolsDir != null ? toolsDir : HubSession.defaultToolsDir(), externals)) {
-                s = new Indexer(root, store, tools, session.host(), externals, runtime.laneCount()).run(maxBytes, progress::update);
-            }
+            Path tools = toolsDir != null ? toolsDir : HubSession.defaultToolsDir();
+            s = new Indexer(root, store, () -> {
+                session.runtime(lanes);
+                return new Indexer.Tools(session.registry(tools, externals), session.host(), externals);
+            }, lanes).run(maxBytes, progress::update);
         }
         progress.finish();
         if (json) {
             ObjectNode doc = Json.MAPPER.valueToTree(s);
+            doc.remove("elapsed");
             doc.put("elapsed_ms", s.elapsed().toMillis());
             doc.put("root", root.toString());
             spec.commandLine().getOut().println(Json.pretty(doc));

@@ -51,17 +51,20 @@ public final class Indexer {
                           List<String> errors, int pagesWritten, Duration elapsed) {
     }
 
+    /** The tools extraction needs; asked for only when some file changed, so a no-op run starts no Python. */
+    public record Tools(ToolRegistry registry, ToolHost host, Externals externals) {
+    }
+
     private final java.nio.file.Path root;
     private final NodeStore store;
-    private final Extraction extraction;
+    private final java.util.function.Supplier<Tools> tools;
     private final MarkdownPages pages;
     private final int parallelism;
 
-    public Indexer(java.nio.file.Path root, NodeStore store, ToolRegistry tools, ToolHost host, Externals externals,
-                   int parallelism) {
+    public Indexer(java.nio.file.Path root, NodeStore store, java.util.function.Supplier<Tools> tools, int parallelism) {
         this.root = root;
         this.store = store;
-        this.extraction = new Extraction(tools, host, externals);
+        this.tools = tools;
         this.pages = new MarkdownPages(root, store);
         this.parallelism = Math.max(1, parallelism);
     }
@@ -94,6 +97,7 @@ public final class Indexer {
         }
 
         List<List<Discovery.Source>> batches = batches(changed.values());
+        Extraction extraction = batches.isEmpty() ? null : extraction();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger nodes = new AtomicInteger();
         AtomicInteger written = new AtomicInteger();
@@ -145,6 +149,11 @@ public final class Indexer {
         return new Summary(found.sources().size(), changed.size(), unchanged, removed, nodes.get(),
                 found.skippedTotal(), found.skipped(), found.examples(), List.copyOf(errors), written.get(),
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private Extraction extraction() {
+        Tools t = tools.get();
+        return new Extraction(t.registry(), t.host(), t.externals());
     }
 
     /** A file that no longer parses keeps its previous nodes; the error is recorded on the file. */

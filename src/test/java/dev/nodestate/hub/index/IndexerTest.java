@@ -29,7 +29,8 @@ class IndexerTest {
         Externals externals = HostExternals.standard(repo);
         try (NodeStore store = NodeStore.open(repo);
              ToolRegistry tools = new ToolRegistry(Path.of("tools"), new PymChecker(SharedRuntime.get(), externals))) {
-            return new Indexer(repo, store, tools, new ToolHost(SharedRuntime.get()), externals, 2).run(Discovery.DEFAULT_MAX_BYTES, p -> { });
+            return new Indexer(repo, store, () -> new Indexer.Tools(tools, new ToolHost(SharedRuntime.get()), externals), 2)
+                    .run(Discovery.DEFAULT_MAX_BYTES, p -> { });
         }
     }
 
