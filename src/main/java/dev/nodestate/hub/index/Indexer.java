@@ -75,12 +75,16 @@ public final class Indexer {
         Map<String, Discovery.Source> changed = new LinkedHashMap<>();
         Map<String, String> hashes = new HashMap<>();
         int unchanged = 0;
+        int repaired = 0;
         for (Discovery.Source s : found.sources()) {
             String hash = sha256(s.bytes());
             hashes.put(s.path(), hash);
             Optional<FileIndex> known = store.getFileIndex(s.path());
             if (known.isPresent() && known.get().fileHash().equals(hash)) {
                 unchanged++;
+                if (known.get().error() == null && !pages.complete(s.path())) {
+                    repaired += pages.writeFile(s.path(), store.byFile(s.path()), List.of());
+                }
             } else {
                 changed.put(s.path(), s);
             }
@@ -147,7 +151,7 @@ public final class Indexer {
             pool.shutdownNow();
         }
         return new Summary(found.sources().size(), changed.size(), unchanged, removed, nodes.get(),
-                found.skippedTotal(), found.skipped(), found.examples(), List.copyOf(errors), written.get(),
+                found.skippedTotal(), found.skipped(), found.examples(), List.copyOf(errors), written.get() + repaired,
                 Duration.ofNanos(System.nanoTime() - start));
     }
 

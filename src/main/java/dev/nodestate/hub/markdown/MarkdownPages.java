@@ -56,6 +56,14 @@ public final class MarkdownPages {
         return written;
     }
 
+    /**
+     * Whether a file's pages are complete: {@code index.md} is written after the node pages, so
+     * its absence means a run stopped between the store commit and the pages.
+     */
+    public boolean complete(String file) {
+        return Files.isRegularFile(nodesDir.resolve(file).resolve("index.md"));
+    }
+
     /** Deletes every page of a file that is gone. */
     public void removeFile(String file, List<String> ids) {
         Path dir = nodesDir.resolve(file);
