@@ -1,32 +1,17 @@
 package dev.nodestate.hub.cli;
 
+import static dev.nodestate.hub.cli.CliHarness.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nodestate.hub.SharedRuntime;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.nodestate.hub.cli.CliHarness.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CliTest {
-
-    record Result(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return Json.MAPPER.readTree(out);
-        }
-    }
-
-    private static Result hub(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                () -> new HubSession(SharedRuntime.get()));
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void helpAndVersionPrintToStdoutAndExitZero() {
