@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Prints µs per operation (target/surefire-reports/*SpeedTest-output.txt); asserts results, not timings. */
+@org.junit.jupiter.api.Tag("benchmark")
 class NodeStoreSpeedTest {
 
     @TempDir
