@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tool-host benchmark: runs dev.nodestate.hub.bench.ToolHostBenchmark with the launcher's JVM flags.
 #   bench/tool-host.sh [--json] [--lanes N] [--trivial-calls N] ...   (--help lists the options)
-#   HUB_JIT=0 bench/tool-host.sh      the same, with GraalPy interpreted
+#   HUB_JIT=1 bench/tool-host.sh      the same, with the optimizing runtime
 # Numbers are noisy on shared machines: run it a few times and compare medians.
 set -euo pipefail
 
@@ -17,7 +17,7 @@ CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/node-state-hub/graalpy"
 FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xss16m
        -Dhub.home="$HUB_HOME" -Dpolyglot.engine.userResourceCache="$CACHE")
 JIT_JARS=$(ls "$HUB_HOME"/target/jit/*.jar 2>/dev/null | tr '\n' ':' | sed 's/:$//')
-if [ "${HUB_JIT:-1}" != 0 ] && [ -n "$JIT_JARS" ]; then
+if [ "${HUB_JIT:-0}" != 0 ] && [ -n "$JIT_JARS" ]; then
   FLAGS+=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path="$JIT_JARS")
 else
   FLAGS+=(-Dpolyglot.engine.WarnInterpreterOnly=false)
