@@ -20,10 +20,13 @@ final class GuestPolicy {
 
     static final Map<String, String> OMITTED_MODULES = omitted();
 
-    /** Builtins removed from a tool's namespace (the checker also reports their use). */
+    /**
+     * Builtins removed from a tool's namespace (the checker also reports their use). The bare name
+     * {@code __builtins__} is one too: it would hand a tool the real builtins (eval, open, ...).
+     */
     static final Set<String> DENIED_BUILTINS = Set.of(
             "open", "exec", "eval", "compile", "__import__", "globals", "locals", "vars", "breakpoint",
-            "input", "help", "exit", "quit", "copyright", "credits", "license");
+            "input", "help", "exit", "quit", "copyright", "credits", "license", "__builtins__");
 
     /** Attributes that lead to interpreter internals (frames, code, globals, the class graph). */
     static final Set<String> DENIED_ATTRIBUTES = Set.of(

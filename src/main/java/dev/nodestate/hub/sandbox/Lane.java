@@ -46,6 +46,8 @@ final class Lane {
     private final ProxyExecutable hostProxy;
     private volatile long threadId;
     private volatile Context context;
+    /** Set when a stop had to close {@link #context}; the lane discards it before its next call. */
+    private volatile boolean stale;
     private volatile RunGuard guard;
     private final ReentrantLock stopping = new ReentrantLock();
     private volatile GuestRun.HostCallback callback;
@@ -134,8 +136,19 @@ final class Lane {
 
     /** Runs one entry point of the guest module under {@code limits}; call on the lane thread. */
     Outcome invoke(Entry entry, Limits limits, GuestRun.HostCallback host, Object... args) {
-        if (context == null) {
-            build();
+        RunGuard g;
+        stopping.lock(); // a stop of the previous call must not reach this one
+        try {
+            if (stale) { // a stop closed the context after its call had already returned
+                discard();
+            }
+            if (context == null) {
+                build();
+            }
+            g = new RunGuard(limits, watchdog.allocatedBy(threadId));
+            guard = g;
+        } finally {
+            stopping.unlock();
         }
         Value fn = switch (entry) {
             case CHECK -> check;
@@ -144,13 +157,6 @@ final class Lane {
         };
         output.begin();
         callback = host;
-        RunGuard g = new RunGuard(limits, watchdog.allocatedBy(threadId));
-        stopping.lock(); // a stop of the previous call must not reach this one
-        try {
-            guard = g;
-        } finally {
-            stopping.unlock();
-        }
         String text = null;
         PolyglotException error = null;
         try {
@@ -195,6 +201,7 @@ final class Lane {
                 c.interrupt(Duration.ofMillis(200));
             } catch (TimeoutException | RuntimeException e) {
                 try {
+                    stale = true; // should the call return on its own meanwhile, the next one rebuilds
                     c.close(true);
                 } catch (RuntimeException ignored) {
                     // the context is being torn down; the lane rebuilds it
@@ -226,6 +233,7 @@ final class Lane {
     private void discard() {
         preparedKeys.clear();
         warmKeys.clear();
+        stale = false;
         Context c = context;
         context = null;
         if (c != null) {

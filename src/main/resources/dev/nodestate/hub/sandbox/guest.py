@@ -8,6 +8,12 @@ import sys
 import types
 
 _CFG = json.loads(_HUB_CONFIG)  # injected by the host before this module runs
+
+# The guest keeps this copy of json to itself: tools (and the stdlib) import a fresh one, so a tool
+# that changes json's classes (json.JSONEncoder.item_separator, ...) for later runs on its lane can
+# neither corrupt nor forge what the host reads (check outlines, inputs, external replies, results).
+for _name in [n for n in sys.modules if n == "json" or n.startswith("json.")]:
+    del sys.modules[_name]
 _ALLOWED = frozenset(_CFG["allowed_modules"])
 _DENIED_NAMES = frozenset(_CFG["denied_builtins"])
 _DENIED_ATTRS = frozenset(_CFG["denied_attributes"])
@@ -221,6 +227,7 @@ class _OutputError(Exception):
 
 _real_import = _builtins.__import__
 _real_getattr = _builtins.getattr
+_operator = _real_import("operator")
 _TOOL_MODULE = "__pym__"
 _current_grail = None  # the grail module of the run in progress (a lane runs one tool at a time)
 
@@ -235,14 +242,139 @@ def _dispatching_import(name, globals=None, locals=None, fromlist=(), level=0):
     # GraalPy resolves `import` through builtins.__import__ whatever a frame's globals say, so the
     # allowlist applies here, to frames of tool code only; the stdlib keeps its own imports.
     if globals is None or globals.get("__name__") != _TOOL_MODULE:
-        return _real_import(name, globals, locals, fromlist, level)
+        module = _real_import(name, globals, locals, fromlist, level)
+        if _unhardened:
+            _harden()
+        return module
     if level:
         raise ImportError("relative imports are not allowed in tools")
     if name == "grail":
         return _current_grail
     if name.split(".")[0] not in _ALLOWED:
         raise ImportError(f"import of '{name}' is not allowed in tools")
-    return _real_import(name, globals, locals, fromlist, level)
+    return _view(_real_import(name, globals, locals, fromlist, level))
+
+
+# ------------------------------------------------ module views and stdlib eval sinks
+# A tool never holds a real module: each import in a run returns a fresh view holding the module's
+# public names, so attributes a run sets on a module die with the run, and modules the stdlib
+# imports for itself (`enum.bltns`, `shlex.os`, `fnmatch.os`, ...) are not reachable through it.
+# Allowlisted submodules (`collections.abc`, `json.decoder`) are views too, made on first access.
+
+_views = {}  # id(real module) -> its view, for the run in progress
+_VIEW_ITEMS = {}  # module name -> (size of its dict, public non-module items, allowlisted submodules)
+_KEPT_DUNDERS = frozenset(["__name__", "__doc__", "__all__"])
+
+
+def _guard_attr(name):
+    if isinstance(name, str) and any(part in _DENIED_ATTRS for part in name.split(".")):
+        raise AttributeError(f"access to attribute '{name}' is not allowed in tools")
+
+
+def _guarded_attrgetter(attr, *attrs):
+    for a in (attr,) + attrs:
+        _guard_attr(a)
+    return _operator.attrgetter(attr, *attrs)
+
+
+def _guarded_methodcaller(name, /, *args, **kwargs):
+    _guard_attr(name)
+    return _operator.methodcaller(name, *args, **kwargs)
+
+
+_VIEW_OVERRIDES = {"operator": {"attrgetter": _guarded_attrgetter, "methodcaller": _guarded_methodcaller}}
+
+
+def _view_items(module):
+    d = module.__dict__
+    cached = _VIEW_ITEMS.get(module.__name__)
+    if cached is not None and cached[0] == len(d):
+        return cached
+    items, submodules = {}, {}
+    for k, v in list(d.items()):
+        if k.startswith("_") and k not in _KEPT_DUNDERS:
+            continue
+        if isinstance(v, types.ModuleType):
+            if v.__name__.split(".")[0] in _ALLOWED:
+                submodules[k] = v
+            continue
+        items[k] = v
+    items.update(_VIEW_OVERRIDES.get(module.__name__, {}))
+    cached = (len(d), items, submodules)
+    _VIEW_ITEMS[module.__name__] = cached
+    return cached
+
+
+def _view(module):
+    view = _views.get(id(module))
+    if view is not None:
+        return view
+    _, items, submodules = _view_items(module)
+    view = types.ModuleType(module.__name__)
+    vd = view.__dict__
+    vd.update(items)
+
+    def __getattr__(attr):
+        sub = submodules.get(attr)
+        if sub is None:
+            raise AttributeError(f"module '{module.__name__}' has no attribute '{attr}'")
+        vd[attr] = _view(sub)
+        return vd[attr]
+
+    vd["__getattr__"] = __getattr__
+    _views[id(module)] = view
+    return view
+
+
+def _source_findings(text):
+    out = []
+    tree = ast.parse(text, "<string>", "eval")
+    _check_imports(tree, out)
+    _check_forbidden(tree, out)
+    return out
+
+
+def _harden_typing(typing):
+    # ForwardRef evaluates its string with eval(): check it with the tool rules first.
+    real = typing.ForwardRef._evaluate
+
+    def _evaluate(self, *args, **kwargs):
+        findings = _source_findings(self.__forward_arg__)
+        if findings:
+            raise NameError(f"type expression {self.__forward_arg__!r}: {findings[0]['message']}")
+        return real(self, *args, **kwargs)
+
+    typing.ForwardRef._evaluate = _evaluate
+
+
+def _harden_dataclasses(dataclasses):
+    # dataclasses writes field names into source it exec()s: only identifiers may get there.
+    real = dataclasses._process_class
+
+    def _process_class(cls, *args, **kwargs):
+        names = list(cls.__dict__.get("__annotations__", {}))
+        for base in cls.__mro__:
+            fields = base.__dict__.get("__dataclass_fields__")
+            if isinstance(fields, dict):
+                names += list(fields) + [_real_getattr(f, "name", None) for f in fields.values()]
+        for n in names:
+            if not (isinstance(n, str) and n.isidentifier()):
+                raise TypeError(f"dataclass field name {n!r} is not an identifier")
+        return real(cls, *args, **kwargs)
+
+    dataclasses._process_class = _process_class
+
+
+_HARDENERS = {"typing": _harden_typing, "dataclasses": _harden_dataclasses}
+_unhardened = set(_HARDENERS)
+
+
+def _harden():
+    for name in list(_unhardened):
+        module = sys.modules.get(name)
+        if module is not None and not _real_getattr(module.__spec__, "_initializing", False):
+            _HARDENERS[name](module)
+            _unhardened.discard(name)
 
 
 _builtins.__import__ = _dispatching_import
@@ -256,10 +388,57 @@ def _denied(name):
 
 
 # Names a tool's globals start with: denied builtins are shadowed (globals win over builtins).
-_BASE_SCOPE = {name: _denied(name) for name in _DENIED_NAMES if name != "__import__"}
+_BASE_SCOPE = {name: _denied(name) for name in _DENIED_NAMES if name not in ("__import__", "__builtins__")}
 _BASE_SCOPE["getattr"] = _guarded_getattr
 _BASE_SCOPE["__name__"] = _TOOL_MODULE
+# GraalPy looks builtins up in the builtins module whatever a frame's globals hold, but the bare name
+# `__builtins__` is a global lookup: without this it would hand a tool the real builtins (eval, open, ...).
+_SAFE_BUILTINS = {k: v for k, v in _builtins.__dict__.items()
+                  if not k.startswith("_") and k not in _DENIED_NAMES}
+_SAFE_BUILTINS.update({"__build_class__": _builtins.__build_class__, "__import__": _dispatching_import,
+                       "getattr": _guarded_getattr})
 _CODE_CACHE = {}
+
+
+# GraalPy does not enforce sys.setrecursionlimit: Python depth is bounded only by the Java stack
+# (about 15,000 frames on a lane), which takes seconds and megabytes to reach. So every function a
+# tool defines counts its depth in the run's globals and raises RecursionError past the run's limit.
+# Generators (and lambdas) are left to the stack: a suspended generator is not on the stack.
+_DEPTH, _DEPTH_LIMIT = "__pym_depth__", "__pym_depth_limit__"
+
+
+def _own_nodes(fn):
+    todo = list(ast.iter_child_nodes(fn))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        yield node
+        todo.extend(ast.iter_child_nodes(node))
+
+
+class _DepthCounter(ast.NodeTransformer):
+    def visit_FunctionDef(self, fn):
+        self.generic_visit(fn)
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(fn)):
+            return fn
+        doc = fn.body[:1] if ast.get_docstring(fn, clean=False) is not None else []
+        guard = ast.parse(
+            f"global {_DEPTH}\n"
+            f"{_DEPTH} += 1\n"
+            f"try:\n"
+            f"    if {_DEPTH} > {_DEPTH_LIMIT}:\n"
+            f"        raise RecursionError('maximum recursion depth exceeded')\n"
+            f"finally:\n"
+            f"    {_DEPTH} -= 1\n").body
+        for stmt in guard:
+            for node in ast.walk(stmt):
+                ast.copy_location(node, fn)
+        guard[2].body.extend(fn.body[len(doc):])
+        fn.body = doc + guard
+        return fn
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
 def _compile(key, source, filename):
@@ -267,6 +446,7 @@ def _compile(key, source, filename):
     if cached is not None:
         return cached
     tree = ast.parse(source, filename)
+    tree = _DepthCounter().visit(tree)
     # Import what the tool imports now, outside the run's limits, so runs neither pay nor count it.
     for node in ast.walk(tree):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
@@ -277,6 +457,8 @@ def _compile(key, source, filename):
                     _real_import(name)
                 except ImportError:
                     pass
+    if _unhardened:
+        _harden()
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
@@ -389,12 +571,16 @@ def _error_line(exc, filename):
     return line
 
 
-def _execute(key, source, filename, inputs, externals, host_call):
+def _execute(key, source, filename, inputs, externals, host_call, recursion_limit):
     body, last = _compile(key, source, filename)
     global _current_grail
     _current_grail = _make_grail(inputs, externals, host_call)
+    _views.clear()
     scope = dict(_BASE_SCOPE)
+    scope["__builtins__"] = dict(_SAFE_BUILTINS)
     scope["__file__"] = filename
+    scope[_DEPTH] = 0
+    scope[_DEPTH_LIMIT] = recursion_limit
     exec(body, scope)
     result = _drive(eval(last, scope)) if last is not None else None
     main = scope.get("main")
@@ -407,7 +593,8 @@ def pym_run(key, source, filename, inputs_json, externals_json, host_call, recur
     old_limit = sys.getrecursionlimit()
     try:
         sys.setrecursionlimit(_depth() + 4 + recursion_limit)
-        result = _execute(key, source, filename, json.loads(inputs_json), json.loads(externals_json), host_call)
+        result = _execute(key, source, filename, json.loads(inputs_json), json.loads(externals_json), host_call,
+                          recursion_limit)
         sys.setrecursionlimit(old_limit)
         try:
             text = json.dumps(result, allow_nan=False, ensure_ascii=False)
