@@ -40,11 +40,12 @@ public final class PythonRuntime implements AutoCloseable {
     static final Limits HOST_WORK = new Limits(512L << 20, Duration.ofSeconds(20), 400);
 
     /**
-     * Allocation ceiling for the first run of a tool on a context. GraalPy's interpreter allocates
-     * heavily while it first specializes code: the seed extractor on a 3-line file allocated over
-     * 16 MB cold and under 1 MB warm. Time and recursion limits apply to first runs unchanged.
+     * The first run of a tool on a context may allocate this many times its budget. GraalPy's
+     * interpreter allocates heavily while it first specializes code: the seed extractor on a
+     * 3-line file allocated over 16 MB cold and under 1 MB warm. Time and recursion limits apply
+     * to first runs unchanged.
      */
-    static final long WARMUP_ALLOCATION = 256L << 20;
+    static final int FIRST_RUN_FACTOR = 4;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -145,8 +146,9 @@ public final class PythonRuntime implements AutoCloseable {
                 lane.markPrepared(r.sourceKey());
             }
             int maxResult = (int) Math.min(Integer.MAX_VALUE, r.limits().memoryBytes());
-            Limits limits = lane.warm(r.sourceKey()) ? r.limits()
-                    : new Limits(Math.max(WARMUP_ALLOCATION, r.limits().memoryBytes()), r.limits().time(), r.limits().recursion());
+            boolean first = !lane.warm(r.sourceKey());
+            Limits limits = first ? new Limits(r.limits().memoryBytes() * FIRST_RUN_FACTOR, r.limits().time(),
+                    r.limits().recursion()) : r.limits();
             Outcome o = call(lane, Entry.RUN, limits, r.host(), r.sourceKey(), r.source(), r.filename(),
                     r.inputsJson(), r.externalsJson(), Lane.HOST_SLOT, r.limits().recursion(), maxResult);
             if (o == null) {
@@ -155,7 +157,7 @@ public final class PythonRuntime implements AutoCloseable {
                         + " (time limit " + r.limits().time().toMillis() + " ms); its context was abandoned"));
             }
             lane.markWarm(r.sourceKey());
-            return result(r, o);
+            return result(r, o, limits, first);
         } finally {
             if (lanes.contains(lane)) {
                 free.add(lane);
@@ -175,9 +177,14 @@ public final class PythonRuntime implements AutoCloseable {
         }
     }
 
-    private static GuestResult result(GuestRun r, Outcome o) {
+    private static GuestResult result(GuestRun r, Outcome o, Limits effective, boolean first) {
         if (o.violation() != null) {
-            throw new ToolException(new ToolError.Limit(r.tool(), o.violation(), 0, limitMessage(o, r.limits())));
+            String message = limitMessage(o, r.limits());
+            if (first && o.violation() == LimitKind.MEMORY) {
+                message = "allocated more than " + (effective.memoryBytes() >> 10) + " KB, the allowance of a tool's first run in a context ("
+                        + FIRST_RUN_FACTOR + " x its budget of " + (r.limits().memoryBytes() >> 10) + " KB)";
+            }
+            throw new ToolException(new ToolError.Limit(r.tool(), o.violation(), 0, message));
         }
         if (o.error() != null) {
             throw new ToolException(hostSideFailure(r, o.error()));
