@@ -10,10 +10,12 @@ import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.AnnotationDeclaration;
+import com.github.javaparser.ast.body.AnnotationMemberDeclaration;
 import com.github.javaparser.ast.body.BodyDeclaration;
-import com.github.javaparser.ast.body.CallableDeclaration;
 import com.github.javaparser.ast.body.ClassOrInterfaceDeclaration;
+import com.github.javaparser.ast.body.CompactConstructorDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
+import com.github.javaparser.ast.body.EnumConstantDeclaration;
 import com.github.javaparser.ast.body.EnumDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
@@ -30,16 +32,34 @@ import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.SwitchEntry;
 import com.github.javaparser.ast.stmt.WhileStmt;
+import com.github.javaparser.ast.type.ArrayType;
+import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.github.javaparser.ast.type.Type;
+import com.github.javaparser.ast.type.TypeParameter;
 import com.github.javaparser.javadoc.Javadoc;
+import com.github.javaparser.printer.configuration.DefaultConfigurationOption;
+import com.github.javaparser.printer.configuration.DefaultPrinterConfiguration;
+import com.github.javaparser.printer.configuration.PrinterConfiguration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The JavaParser view of one Java file as plain JSON, handed to .pym tools through the
  * {@code java_outline} external: package, imports, and every type (nested ones too) with its
  * members' signatures parts, javadoc first sentence, line ranges and decision-point counts.
+ * Members are methods, constructors, compact record constructors (with the record's components as
+ * parameters) and annotation-type members; an enum constant whose body declares members is listed
+ * as a type of kind {@code enum_constant}. Ranges start at the first annotation or modifier, not at
+ * the javadoc. Text is printed without the comments JavaParser attaches to nodes. Checked against
+ * javac on commons-lang3 by {@code JavaReferenceTest}.
  */
 public final class JavaOutline {
+
+    /** Source text of nodes without the comments JavaParser attributes to them ({@code @SuppressWarnings("x") // why}). */
+    private static final PrinterConfiguration NO_COMMENTS = new DefaultPrinterConfiguration()
+            .removeOption(new DefaultConfigurationOption(DefaultPrinterConfiguration.ConfigOption.PRINT_COMMENTS))
+            .removeOption(new DefaultConfigurationOption(DefaultPrinterConfiguration.ConfigOption.PRINT_JAVADOC));
 
     private final JavaParser parser;
 
@@ -73,16 +93,16 @@ public final class JavaOutline {
         out.putNull("error");
         out.put("package", unit.getPackageDeclaration().map(p -> p.getNameAsString()).orElse(""));
         ArrayNode imports = out.putArray("imports");
-        unit.getImports().forEach(i -> imports.add(i.toString().strip()));
+        unit.getImports().forEach(i -> imports.add(text(i).strip()));
         out.put("line_count", source.isEmpty() ? 0 : (int) source.lines().count());
         ArrayNode types = out.putArray("types");
         for (TypeDeclaration<?> t : unit.getTypes()) {
-            addType(types, t, null);
+            addType(types, t, null, Map.of());
         }
         return out;
     }
 
-    private void addType(ArrayNode types, TypeDeclaration<?> t, String parent) {
+    private void addType(ArrayNode types, TypeDeclaration<?> t, String parent, Map<String, String> outerVars) {
         String qualified = parent == null ? t.getNameAsString() : parent + "." + t.getNameAsString();
         ObjectNode n = types.addObject();
         n.put("name", qualified);
@@ -94,7 +114,10 @@ public final class JavaOutline {
         n.set("annotations", annotations(t));
         n.put("javadoc", javadoc(t));
         StringBuilder header = new StringBuilder();
+        NodeList<Parameter> components = new NodeList<>();
+        Map<String, String> vars = outerVars;
         if (t instanceof ClassOrInterfaceDeclaration c) {
+            vars = typeVars(outerVars, c.getTypeParameters());
             header.append(typeParams(c.getTypeParameters()));
             if (c.getExtendedTypes().isNonEmpty()) {
                 header.append(" extends ").append(join(c.getExtendedTypes()));
@@ -102,9 +125,14 @@ public final class JavaOutline {
             if (c.getImplementedTypes().isNonEmpty()) {
                 header.append(" implements ").append(join(c.getImplementedTypes()));
             }
+            if (c.getPermittedTypes().isNonEmpty()) {
+                header.append(" permits ").append(join(c.getPermittedTypes()));
+            }
         } else if (t instanceof RecordDeclaration r) {
+            components = r.getParameters();
+            vars = typeVars(outerVars, r.getTypeParameters());
             header.append(typeParams(r.getTypeParameters())).append('(')
-                    .append(r.getParameters().stream().map(p -> p.getType() + " " + p.getNameAsString()).collect(Collectors.joining(", ")))
+                    .append(r.getParameters().stream().map(p -> paramType(p) + " " + p.getNameAsString()).collect(Collectors.joining(", ")))
                     .append(')');
             if (r.getImplementedTypes().isNonEmpty()) {
                 header.append(" implements ").append(join(r.getImplementedTypes()));
@@ -113,41 +141,90 @@ public final class JavaOutline {
             header.append(" implements ").append(join(e.getImplementedTypes()));
         }
         n.put("header", header.toString());
-        ArrayNode members = n.putArray("members");
-        for (BodyDeclaration<?> member : t.getMembers()) {
-            if (member instanceof CallableDeclaration<?> c) {
-                addCallable(members, c);
-            }
-        }
-        for (BodyDeclaration<?> member : t.getMembers()) {
-            if (member instanceof TypeDeclaration<?> inner) {
-                addType(types, inner, qualified);
+        addMembers(types, n.putArray("members"), t.getMembers(), qualified, components, vars);
+        if (t instanceof EnumDeclaration e) {
+            for (EnumConstantDeclaration c : e.getEntries()) {
+                if (c.getClassBody().isNonEmpty()) {
+                    addEnumConstant(types, c, qualified, vars);
+                }
             }
         }
     }
 
-    private void addCallable(ArrayNode members, CallableDeclaration<?> c) {
+    /**
+     * An enum constant whose class body declares members is a node of its own (kind enum_constant,
+     * named Enum.CONSTANT), so that the methods of its body have a parent.
+     */
+    private void addEnumConstant(ArrayNode types, EnumConstantDeclaration c, String enumName, Map<String, String> vars) {
+        String qualified = enumName + "." + c.getNameAsString();
+        ObjectNode n = types.addObject();
+        n.put("name", qualified);
+        n.put("simple_name", c.getNameAsString());
+        n.put("parent", enumName);
+        n.put("kind", "enum_constant");
+        position(n, c);
+        n.putArray("modifiers");
+        n.set("annotations", annotations(c));
+        n.put("javadoc", javadoc(c));
+        n.put("header", c.getArguments().isEmpty() ? "" : "(" + join(c.getArguments()) + ")");
+        addMembers(types, n.putArray("members"), c.getClassBody(), qualified, new NodeList<>(), vars);
+    }
+
+    /** Callables of a type body (methods, constructors, compact constructors, annotation members), then its member types. */
+    private void addMembers(ArrayNode types, ArrayNode members, NodeList<BodyDeclaration<?>> body, String owner,
+                            NodeList<Parameter> components, Map<String, String> vars) {
+        for (BodyDeclaration<?> member : body) {
+            switch (member) {
+                case MethodDeclaration m -> addCallable(members, vars, "method", m, m.getModifiers(), m.getTypeParameters(),
+                        m.getParameters(), text(m.getType()), m.getThrownExceptions(), null, javadoc(m));
+                case ConstructorDeclaration c -> addCallable(members, vars, "constructor", c, c.getModifiers(), c.getTypeParameters(),
+                        c.getParameters(), null, c.getThrownExceptions(), null, javadoc(c));
+                // a compact constructor takes the record's components
+                case CompactConstructorDeclaration c -> addCallable(members, vars, "constructor", c, c.getModifiers(),
+                        c.getTypeParameters(), components, null, c.getThrownExceptions(), null, javadoc(c));
+                case AnnotationMemberDeclaration a -> addCallable(members, vars, "method", a, a.getModifiers(), new NodeList<>(),
+                        new NodeList<>(), text(a.getType()), new NodeList<>(),
+                        a.getDefaultValue().map(JavaOutline::text).orElse(null), javadoc(a));
+                default -> { }
+            }
+        }
+        for (BodyDeclaration<?> member : body) {
+            if (member instanceof TypeDeclaration<?> inner) {
+                addType(types, inner, owner, vars);
+            }
+        }
+    }
+
+    private void addCallable(ArrayNode members, Map<String, String> outerVars, String kind, BodyDeclaration<?> c,
+                             NodeList<com.github.javaparser.ast.Modifier> modifiers,
+                             NodeList<TypeParameter> typeParams, NodeList<Parameter> params,
+                             String returns, NodeList<? extends Node> thrown, String defaultValue, String javadoc) {
         ObjectNode m = members.addObject();
-        m.put("kind", c instanceof ConstructorDeclaration ? "constructor" : "method");
-        m.put("name", c.getNameAsString());
+        m.put("kind", kind);
+        m.put("name", ((com.github.javaparser.ast.nodeTypes.NodeWithSimpleName<?>) c).getNameAsString());
         position(m, c);
-        m.set("modifiers", modifiers(c.getModifiers()));
+        m.set("modifiers", modifiers(modifiers));
         m.set("annotations", annotations(c));
-        m.put("type_params", typeParams(c.getTypeParameters()));
-        ArrayNode params = m.putArray("params");
-        for (Parameter p : c.getParameters()) {
-            ObjectNode pn = params.addObject();
-            String type = p.getType().toString() + (p.isVarArgs() ? "..." : "");
-            pn.put("type", type);
-            pn.put("erased", erase(p.getType()) + (p.isVarArgs() ? "..." : ""));
+        m.put("type_params", typeParams(typeParams));
+        Map<String, String> vars = typeVars(outerVars, typeParams);
+        ArrayNode ps = m.putArray("params");
+        for (Parameter p : params) {
+            ObjectNode pn = ps.addObject();
+            pn.put("type", paramType(p));
+            pn.put("erased", erase(p.getType(), vars) + (p.isVarArgs() ? "..." : ""));
             pn.put("name", p.getNameAsString());
             pn.put("annotated", !p.getAnnotations().isEmpty());
         }
-        m.put("returns", c instanceof MethodDeclaration md ? md.getType().toString() : null);
-        ArrayNode thrown = m.putArray("throws");
-        c.getThrownExceptions().forEach(e -> thrown.add(e.toString()));
-        m.put("javadoc", javadoc(c));
+        m.put("returns", returns);
+        ArrayNode throwsList = m.putArray("throws");
+        thrown.forEach(e -> throwsList.add(text(e)));
+        m.put("default", defaultValue);
+        m.put("javadoc", javadoc);
         m.set("decisions", decisions(c));
+    }
+
+    private static String paramType(Parameter p) {
+        return text(p.getType()) + (p.isVarArgs() ? "..." : "");
     }
 
     /** Decision points in a callable's own body; lambdas, anonymous and local classes excluded. */
@@ -215,7 +292,7 @@ public final class JavaOutline {
 
     private static ArrayNode annotations(com.github.javaparser.ast.nodeTypes.NodeWithAnnotations<?> n) {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
-        n.getAnnotations().forEach(x -> a.add(x.toString()));
+        n.getAnnotations().forEach(x -> a.add(text(x)));
         return a;
     }
 
@@ -239,16 +316,48 @@ public final class JavaOutline {
         return sentence.length() > 200 ? sentence.substring(0, 200) : sentence;
     }
 
-    private static String typeParams(NodeList<com.github.javaparser.ast.type.TypeParameter> params) {
-        return params.isEmpty() ? "" : "<" + params.stream().map(Node::toString).collect(Collectors.joining(", ")) + ">";
+    static String text(Node node) {
+        return node.toString(NO_COMMENTS);
+    }
+
+    private static String typeParams(NodeList<TypeParameter> params) {
+        return params.isEmpty() ? "" : "<" + params.stream().map(JavaOutline::text).collect(Collectors.joining(", ")) + ">";
     }
 
     private static String join(NodeList<? extends Node> nodes) {
-        return nodes.stream().map(Node::toString).collect(Collectors.joining(", "));
+        return nodes.stream().map(JavaOutline::text).collect(Collectors.joining(", "));
     }
 
-    /** The type without generic arguments, as Java's erasure would name it in a signature. */
-    static String erase(Type type) {
-        return type.toString().replaceAll("<.*>", "").replaceAll("\\s+", "");
+    /**
+     * The type as written without generic arguments and type annotations, as it appears in a
+     * callable's id: {@code Map.Entry<K, V>[]} is {@code Map.Entry[]}, {@code Outer<A>.Inner<B>} is
+     * {@code Outer.Inner}. A type variable with a bound is written as the erasure of its first bound,
+     * as Java erases it ({@code <T extends Collection<?>> T} is {@code Collection}), so overloads that
+     * differ only in their bounds keep distinct ids; an unbounded one keeps its name ({@code T}).
+     */
+    static String erase(Type type, Map<String, String> vars) {
+        return switch (type) {
+            case ArrayType a -> erase(a.getComponentType(), vars) + "[]";
+            case ClassOrInterfaceType c when c.getScope().isEmpty() -> vars.getOrDefault(c.getNameAsString(), c.getNameAsString());
+            case ClassOrInterfaceType c -> erase(c.getScope().get(), Map.of()) + "." + c.getNameAsString();
+            default -> type.asString().replaceAll("\\s+", "");
+        };
+    }
+
+    /** The type variables in scope after {@code params}: name to erasure; inner declarations shadow outer ones. */
+    static Map<String, String> typeVars(Map<String, String> outer, NodeList<TypeParameter> params) {
+        if (params.isEmpty()) {
+            return outer;
+        }
+        Map<String, String> scope = new HashMap<>(outer);
+        params.forEach(p -> scope.put(p.getNameAsString(), p.getNameAsString()));
+        for (int pass = 0; pass < params.size(); pass++) { // a bound may name a later variable: <U extends T, T extends Number>
+            for (TypeParameter p : params) {
+                if (p.getTypeBound().isNonEmpty()) {
+                    scope.put(p.getNameAsString(), erase(p.getTypeBound().getFirst().orElseThrow(), scope));
+                }
+            }
+        }
+        return scope;
     }
 }
