@@ -41,6 +41,11 @@ public final class Indexer {
     /** Files per tool call: enough to amortise the call, small enough to spread over lanes. */
     static final int BATCH = 4;
 
+    /** Files per tool call (for benchmarks that mirror the indexer's calls). */
+    public static int batchSize() {
+        return BATCH;
+    }
+
     /** Progress after each file. */
     public record Progress(int done, int total, String file) {
     }
