@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Indexing benchmark: runs dev.nodestate.hub.bench.IndexBenchmark with the launcher's JVM flags.
 #   bench/index.sh [--json] [--only python|java] [--fresh-runs N] ...   (--help lists the options)
-#   HUB_JIT=0 bench/index.sh      the same, with GraalPy interpreted
+#   HUB_JIT=1 bench/index.sh      the same, with the optimizing runtime (default: interpreted, as ./hub)
 # Indexes the python3 standard library (tests, IDLE and turtle demos left out) and commons-lang3's
 # sources (unpacked into target/reference/ by Maven) from temporary copies, with the CPython baseline
 # for the Python tree. Takes several minutes; numbers are noisy on shared machines.
@@ -23,7 +23,7 @@ CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/node-state-hub/graalpy"
 FLAGS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xss16m
        -Dhub.home="$HUB_HOME" -Dpolyglot.engine.userResourceCache="$CACHE")
 JIT_JARS=$(ls "$HUB_HOME"/target/jit/*.jar 2>/dev/null | tr '\n' ':' | sed 's/:$//')
-if [ "${HUB_JIT:-1}" != 0 ] && [ -n "$JIT_JARS" ]; then
+if [ "${HUB_JIT:-0}" != 0 ] && [ -n "$JIT_JARS" ]; then
   FLAGS+=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path="$JIT_JARS")
 else
   FLAGS+=(-Dpolyglot.engine.WarnInterpreterOnly=false)
