@@ -166,7 +166,8 @@ public final class IndexBenchmark {
         int[] nextReport = {10};
         try (NodeStore store = NodeStore.open(repo);
              ToolRegistry tools = new ToolRegistry(opt.tools, new PymChecker(runtime, externals))) {
-            s = new Indexer(repo, store, tools, host, externals, runtime.laneCount()).run(Discovery.DEFAULT_MAX_BYTES, p -> {
+            s = new Indexer(repo, store, () -> new Indexer.Tools(tools, host, externals), runtime.laneCount())
+                    .run(Discovery.DEFAULT_MAX_BYTES, p -> {
                 if (p.total() >= 50 && p.done() * 100 >= (long) nextReport[0] * p.total()) {
                     synchronized (nextReport) {
                         if (p.done() * 100 >= (long) nextReport[0] * p.total()) {
