@@ -154,6 +154,19 @@ class IndexerTest {
     }
 
     @Test
+    void aFormFeedBetweenDefinitionsDoesNotShiftSignaturesOrBodies(@TempDir Path repo) throws Exception {
+        // Python (and Java's String.lines) count lines at \n, \r\n and \r only; str.splitlines also splits at \f
+        write(repo, "ff.py", "import os\n\f\ndef f(a: int = 3) -> str:\n    return os.sep\n\nclass C(dict):\n    pass\n");
+        index(repo);
+        NodeState f = withStore(repo, s -> s.get("ff.py::f").orElseThrow());
+        assertEquals("def f(a: int = 3) -> str", f.signature());
+        assertEquals(List.of("import os"), f.imports());
+        assertEquals(3, f.startLine());
+        assertEquals("class C(dict)", withStore(repo, s -> s.get("ff.py::C").orElseThrow()).signature());
+        assertEquals(7, withStore(repo, s -> s.get("ff.py").orElseThrow()).endLine());
+    }
+
+    @Test
     void nodesOfDeletedFilesAreRemovedWithTheirPages(@TempDir Path repo) throws Exception {
         write(repo, "a.py", "def one():\n    return 1\n");
         write(repo, "b.py", "def two():\n    return 2\n");
