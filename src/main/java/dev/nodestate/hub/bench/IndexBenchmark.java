@@ -154,6 +154,7 @@ public final class IndexBenchmark {
                     .put("files_per_s", summary.indexed() / wallS).put("nodes_per_s", summary.nodes() / wallS)
                     .put("peak_rss_mb", peakRssMb);
             o.putPOJO("first_errors", summary.errors().stream().limit(5).toList());
+            o.putPOJO("skipped_by", summary.skippedBy());
             return o;
         }
     }
@@ -187,6 +188,9 @@ public final class IndexBenchmark {
                 s.indexed() / r.wallS(), s.nodes() / r.wallS(), r.peakRssMb());
         if (!s.errors().isEmpty()) {
             say("    first errors: %s", s.errors().stream().limit(3).toList());
+        }
+        if (s.skipped() > 0) {
+            say("    skipped by discovery: %s, e.g. %s", s.skippedBy(), s.skippedExamples());
         }
         return r;
     }

@@ -212,7 +212,7 @@ public final class Indexer {
                     text(n, "signature"), text(n, "docstring"), strings(n.path("imports")), strings(n.path("decorators")),
                     old == null ? null : old.callers(), old == null ? null : old.callees(),
                     old == null ? null : old.relatedTests(), endLine - startLine + 1,
-                    complexity == null ? (old == null ? null : old.complexity()) : complexity.asInt(),
+                    complexity == null ? (old == null ? null : old.complexity()) : Integer.valueOf(complexity.asInt()),
                     false, n.path("has_type_hints").asBoolean(true), now,
                     NodeState.Source.COLD_START,
                     source.language(), startLine, endLine,

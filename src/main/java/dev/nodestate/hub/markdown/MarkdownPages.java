@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -44,9 +46,12 @@ public final class MarkdownPages {
         for (String id : removedIds) {
             delete(pageOf(NodeId.parse(id)));
         }
+        // the file's own nodes were just stored: links to them (every parent link) need no store read
+        Set<String> here = new HashSet<>();
+        nodes.forEach(n -> here.add(n.id().toString()));
         for (NodeState n : nodes) {
             NodeId id = n.id();
-            if (writeIfChanged(pageOf(id), PageRenderer.render(n, this::link))) {
+            if (writeIfChanged(pageOf(id), PageRenderer.render(n, (from, to) -> link(from, to, here)))) {
                 written++;
             }
         }
@@ -79,13 +84,18 @@ public final class MarkdownPages {
 
     /** A relative link from {@code from}'s page to {@code to}'s, labelled with the id. */
     String link(NodeId from, String to) {
+        return link(from, to, Set.of());
+    }
+
+    /** The same, where the ids in {@code known} exist without asking the store. */
+    private String link(NodeId from, String to, Set<String> known) {
         NodeId target;
         try {
             target = NodeId.parse(to);
         } catch (IllegalArgumentException e) {
             return "`" + to + "`";
         }
-        if (store.get(target.toString()).isEmpty()) {
+        if (!known.contains(target.toString()) && store.get(target.toString()).isEmpty()) {
             return "`" + to + "`";
         }
         Path rel = pageOf(from).getParent().relativize(pageOf(target));

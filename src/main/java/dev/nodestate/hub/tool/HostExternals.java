@@ -1,6 +1,7 @@
 package dev.nodestate.hub.tool;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import dev.nodestate.hub.lang.JavaOutline;
 
 /** The host's standard externals for tools that work on one repository. */
@@ -19,14 +23,55 @@ public final class HostExternals {
     private HostExternals() {
     }
 
+    /** Outlines kept for files whose text is unchanged (the indexer's two tools ask for each file in turn). */
+    static final int OUTLINE_CACHE = 32;
+
     public static Externals standard(Path repo) {
         Path root = realRoot(repo);
         ThreadLocal<JavaOutline> parsers = ThreadLocal.withInitial(JavaOutline::new); // JavaParser is not thread-safe
+        OutlineCache outlines = new OutlineCache(OUTLINE_CACHE);
         return new Externals()
                 .add("read_file", "read_file(path: str) -> str",
                         args -> JsonNodeFactory.instance.textNode(readFile(root, args.path("path").asText())))
-                .add("java_outline", "java_outline(path: str) -> dict",
-                        args -> parsers.get().outline(readFile(root, args.path("path").asText())));
+                .add("java_outline", "java_outline(path: str) -> dict", args -> {
+                    String path = args.path("path").asText();
+                    String source = readFile(root, path);
+                    return outlines.get(path, source, () -> parsers.get().outline(source));
+                });
+    }
+
+    /**
+     * The last outlines by path, each with the text it was made from: a hit needs the same text,
+     * so an edited file is parsed again. Outlines are shared, never modified (callers serialize them).
+     */
+    static final class OutlineCache {
+        private record Parsed(String source, ObjectNode outline) {
+        }
+
+        private final Map<String, Parsed> entries;
+
+        OutlineCache(int capacity) {
+            this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Parsed> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        ObjectNode get(String path, String source, Supplier<ObjectNode> parse) {
+            synchronized (entries) {
+                Parsed e = entries.get(path);
+                if (e != null && e.source().equals(source)) {
+                    return e.outline();
+                }
+            }
+            ObjectNode outline = parse.get(); // outside the lock: lanes parse in parallel
+            synchronized (entries) {
+                entries.put(path, new Parsed(source, outline));
+            }
+            return outline;
+        }
     }
 
     /**

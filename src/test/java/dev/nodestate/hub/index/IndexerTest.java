@@ -26,9 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexerTest {
 
     private static Indexer.Summary index(Path repo) throws Exception {
+        return index(repo, Path.of("tools"));
+    }
+
+    private static Indexer.Summary index(Path repo, Path toolsDir) throws Exception {
         Externals externals = HostExternals.standard(repo);
         try (NodeStore store = NodeStore.open(repo);
-             ToolRegistry tools = new ToolRegistry(Path.of("tools"), new PymChecker(SharedRuntime.get(), externals))) {
+             ToolRegistry tools = new ToolRegistry(toolsDir, new PymChecker(SharedRuntime.get(), externals))) {
             return new Indexer(repo, store, () -> new Indexer.Tools(tools, new ToolHost(SharedRuntime.get()), externals), 2)
                     .run(Discovery.DEFAULT_MAX_BYTES, p -> { });
         }
@@ -152,6 +156,39 @@ class IndexerTest {
         assertTrue(s.errors().getFirst().startsWith("a.py:1"), s.errors().getFirst());
         assertTrue((boolean) withStore(repo, st -> st.get("a.py::ok").isPresent()));
         assertTrue((boolean) withStore(repo, st -> st.getFileIndex("a.py").orElseThrow().error()).contains("syntax error"));
+    }
+
+    @Test
+    void aFormFeedBetweenDefinitionsDoesNotShiftSignaturesOrBodies(@TempDir Path repo) throws Exception {
+        // Python (and Java's String.lines) count lines at \n, \r\n and \r only; str.splitlines also splits at \f
+        write(repo, "ff.py", "import os\n\f\ndef f(a: int = 3) -> str:\n    return os.sep\n\nclass C(dict):\n    pass\n");
+        index(repo);
+        NodeState f = withStore(repo, s -> s.get("ff.py::f").orElseThrow());
+        assertEquals("def f(a: int = 3) -> str", f.signature());
+        assertEquals(List.of("import os"), f.imports());
+        assertEquals(3, f.startLine());
+        assertEquals("class C(dict)", withStore(repo, s -> s.get("ff.py::C").orElseThrow()).signature());
+        assertEquals(7, withStore(repo, s -> s.get("ff.py").orElseThrow()).endLine());
+    }
+
+    @Test
+    void aFailingComplexityToolLeavesComplexityUnsetAndTheIndexGoesOn(@TempDir Path repo, @TempDir Path toolsDir) throws Exception {
+        for (String tool : List.of("extract_signatures.pym", "extract_java.pym")) {
+            Files.copy(Path.of("tools", tool), toolsDir.resolve(tool));
+        }
+        Files.writeString(toolsDir.resolve("compute_complexity.pym"), """
+                \"\"\"Fails on every file.\"\"\"
+                from grail import Input
+                file_paths: list[str] = Input("file_paths")
+                raise ValueError("broken on purpose")
+                """);
+        write(repo, "a.py", "def one(x):\n    return 1 if x else 2\n");
+        Indexer.Summary s = index(repo, toolsDir);
+        assertEquals(1, s.indexed());
+        assertEquals(List.of(), s.errors());
+        NodeState one = withStore(repo, st -> st.get("a.py::one").orElseThrow());
+        assertEquals("def one(x)", one.signature());
+        assertEquals(null, one.complexity());
     }
 
     @Test
