@@ -136,7 +136,8 @@ public final class Indexer {
                         } else {
                             List<NodeState> states = states(s, hash, r.nodes());
                             NodeStore.Replaced replaced = store.replaceFile(
-                                    new FileIndex(s.path(), hash, states.size(), Instant.now(), null), states);
+                                    new FileIndex(s.path(), hash, states.size(), Instant.now(), null), states,
+                                    new String(s.bytes(), StandardCharsets.UTF_8));
                             nodes.addAndGet(states.size());
                             written.addAndGet(pages.writeFile(s.path(), states, replaced.removed()));
                         }

@@ -245,6 +245,14 @@ public final class NodeStore implements AutoCloseable {
      * ones skipped), node_count set to {@code nodes.size()}. Every node must belong to the file.
      */
     public Replaced replaceFile(FileIndex index, List<NodeState> nodes) {
+        return replaceFile(index, nodes, null);
+    }
+
+    /**
+     * As {@link #replaceFile(FileIndex, List)}, also keeping {@code text} (when not null) as the file's
+     * last indexed text in the same transaction, for diffing the next change.
+     */
+    public Replaced replaceFile(FileIndex index, List<NodeState> nodes, String text) {
         String file = index.filePath();
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         for (NodeState state : nodes) {
@@ -276,6 +284,9 @@ public final class NodeStore implements AutoCloseable {
                 }
             }
             t.putIndex(txn, counted);
+            if (text != null) {
+                t.putText(txn, file, text);
+            }
             return new Replaced(added, changed, removed);
         });
     }
@@ -298,6 +309,31 @@ public final class NodeStore implements AutoCloseable {
             return removed;
         });
         return new Orphans(gone, ids);
+    }
+
+    /** The file's text when it was last indexed, if the hub kept it. */
+    public Optional<String> fileText(String file) {
+        return Optional.ofNullable(read((t, txn) -> t.fileText(txn, file)));
+    }
+
+    /** Keeps each node's last change (JSON), in one transaction; ids of nodes not stored are skipped. */
+    public void putLastChanges(Map<String, String> changesById) {
+        write((t, txn) -> {
+            changesById.forEach((id, json) -> {
+                if (t.node(txn, id) != null) {
+                    t.changes().put(txn, Tables.text(NodeId.parse(id).toString()), Tables.text(json));
+                }
+            });
+            return null;
+        });
+    }
+
+    /** The node's last change as stored by {@link #putLastChanges}. */
+    public Optional<String> lastChange(String id) {
+        return Optional.ofNullable(read((t, txn) -> {
+            var v = t.changes().get(txn, Tables.text(NodeId.parse(id).toString()));
+            return v == null ? null : jetbrains.exodus.bindings.StringBinding.entryToString(v);
+        }));
     }
 
     public Stats stats() {

@@ -22,12 +22,15 @@ import jetbrains.exodus.env.Transaction;
  * <li>{@code nodes_by_file}: file to node id, with duplicates — the secondary index that makes
  * per-file lookups cost the file's nodes, not the whole store;
  * <li>{@code files}: file to its FileIndex as JSON;
+ * <li>{@code texts}: file to its last indexed text (deflated UTF-8), so a change can be diffed
+ * against what the hub saw before;
+ * <li>{@code changes}: node id to its last change (the diff bundle as JSON), for {@code hub rules explain};
  * <li>{@code meta}: {@code schema} to the layout version.
  * </ul>
  * Counts come from the stores' own sizes, which Xodus keeps in each tree and updates in the same
  * transaction as the change, so {@code count} is O(1) and cannot drift from the data.
  */
-record Tables(Store nodes, Store byFile, Store files, Store meta) {
+record Tables(Store nodes, Store byFile, Store files, Store texts, Store changes, Store meta) {
 
     static final int SCHEMA = 1;
 
@@ -36,6 +39,8 @@ record Tables(Store nodes, Store byFile, Store files, Store meta) {
                 env.openStore("nodes", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
                 env.openStore("nodes_by_file", StoreConfig.WITH_DUPLICATES_WITH_PREFIXING, txn),
                 env.openStore("files", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
+                env.openStore("texts", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
+                env.openStore("changes", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
                 env.openStore("meta", StoreConfig.WITHOUT_DUPLICATES, txn));
     }
 
@@ -76,6 +81,7 @@ record Tables(Store nodes, Store byFile, Store files, Store meta) {
         if (!nodes.delete(txn, text(id.key()))) {
             return false;
         }
+        changes.delete(txn, text(id.toString()));
         try (Cursor c = byFile.openCursor(txn)) {
             if (c.getSearchBoth(text(id.file()), text(id.toString()))) {
                 c.deleteCurrent();
@@ -102,9 +108,11 @@ record Tables(Store nodes, Store byFile, Store files, Store meta) {
         List<String> ids = ids(txn, file);
         for (String id : ids) {
             nodes.delete(txn, text(NodeId.keyOf(id)));
+            changes.delete(txn, text(id));
         }
         byFile.delete(txn, text(file));
         files.delete(txn, text(file));
+        texts.delete(txn, text(file));
         return ids;
     }
 
@@ -159,6 +167,15 @@ record Tables(Store nodes, Store byFile, Store files, Store meta) {
             }
         }
         return out;
+    }
+
+    void putText(Transaction txn, String file, String content) {
+        texts.put(txn, text(file), new ArrayByteIterable(Codec.deflate(content)));
+    }
+
+    String fileText(Transaction txn, String file) {
+        ByteIterable v = texts.get(txn, text(file));
+        return v == null ? null : Codec.inflate(v.getBytesUnsafe(), v.getLength(), "text of " + file);
     }
 
     static ByteIterable text(String s) {
