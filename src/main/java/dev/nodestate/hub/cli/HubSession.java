@@ -27,10 +27,15 @@ final class HubSession implements AutoCloseable {
 
     /** The hub's own tools/ (next to the launcher), unless --tools says otherwise. */
     static Path defaultToolsDir() {
+        return defaultDir("tools");
+    }
+
+    /** The hub's own {@code name}/ directory (tools, rules, triage), next to the launcher. */
+    static Path defaultDir(String name) {
         String home = System.getProperty("hub.home");
         Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
-        Path tools = base.resolve("tools");
-        return Files.isDirectory(tools) ? tools : Path.of("tools").toAbsolutePath();
+        Path dir = base.resolve(name);
+        return Files.isDirectory(dir) ? dir : Path.of(name).toAbsolutePath();
     }
 
     PythonRuntime runtime() {

@@ -44,7 +44,7 @@ public final class Discovery {
     private final long maxBytes;
 
     public Discovery(Path root, long maxBytes) {
-        this.root = root;
+        this.root = root.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
     }
 
@@ -96,26 +96,93 @@ public final class Discovery {
                 if (language == null || !Files.isRegularFile(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue; // not a source file: not counted as a skip
                 }
-                long size = Files.size(child);
-                if (size > maxBytes) {
-                    skip(skipped, examples, "over " + (maxBytes >> 10) + " KB", relative);
-                    continue;
-                }
-                byte[] bytes;
-                try (InputStream in = Files.newInputStream(child)) {
-                    bytes = in.readAllBytes();
-                }
-                if (isBinary(bytes)) {
-                    skip(skipped, examples, "binary", relative);
-                } else if (!isUtf8(bytes)) {
-                    skip(skipped, examples, "not UTF-8", relative);
+                Object verdict = read(child, relative, language);
+                if (verdict instanceof Source source) {
+                    sources.add(source);
                 } else {
-                    sources.add(new Source(relative, language, bytes));
+                    skip(skipped, examples, (String) verdict, relative);
                 }
             }
         }
         sources.sort(java.util.Comparator.comparing(Source::path));
         return new Result(sources, skipped, examples);
+    }
+
+    /** A source file's bytes, or the reason it is skipped (size, binary, encoding). */
+    private Object read(Path file, String relative, String language) throws IOException {
+        if (Files.size(file) > maxBytes) {
+            return "over " + (maxBytes >> 10) + " KB";
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readAllBytes();
+        }
+        if (isBinary(bytes)) {
+            return "binary";
+        }
+        return isUtf8(bytes) ? new Source(relative, language, bytes) : "not UTF-8";
+    }
+
+    /**
+     * One path, judged as {@link #scan} would: the source if it would be indexed, empty if it is
+     * missing, not a source file, or skipped (in a skipped, hidden or ignored directory, ignored
+     * itself, too large, binary or not UTF-8).
+     */
+    public java.util.Optional<Source> inspect(String relative) {
+        Path file = root.resolve(relative).normalize();
+        String language = languageOf(relative);
+        if (language == null || !file.startsWith(root) || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.Optional.empty();
+        }
+        if (!isWatched(file.getParent())) {
+            return java.util.Optional.empty();
+        }
+        List<GitIgnore> chain = chain(file.getParent());
+        if (isIgnored(chain, file.getParent(), file, false)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return read(file, relative, language) instanceof Source source ? java.util.Optional.of(source) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty(); // vanished or unreadable: treated like a missing file
+        }
+    }
+
+    /** Whether files in {@code dir} can be indexed: no skipped, hidden or ignored directory on the way from the root. */
+    public boolean isWatched(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!d.startsWith(root)) {
+            return false;
+        }
+        Path parent = root;
+        List<GitIgnore> chain = new ArrayList<>(List.of(GitIgnore.load(root.resolve(".gitignore"))));
+        for (Path part : root.relativize(d)) {
+            String name = part.toString();
+            if (name.isEmpty()) {
+                continue;
+            }
+            Path child = parent.resolve(name);
+            if (SKIPPED_DIRS.contains(name) || name.startsWith(".") || isIgnored(chain, parent, child, true)) {
+                return false;
+            }
+            chain.add(GitIgnore.load(child.resolve(".gitignore")));
+            parent = child;
+        }
+        return true;
+    }
+
+    /** The .gitignore files that apply in {@code dir}, shallowest first. */
+    private List<GitIgnore> chain(Path dir) {
+        List<GitIgnore> chain = new ArrayList<>(List.of(GitIgnore.load(root.resolve(".gitignore"))));
+        Path d = root;
+        for (Path part : root.relativize(dir)) {
+            if (part.toString().isEmpty()) {
+                continue;
+            }
+            d = d.resolve(part);
+            chain.add(GitIgnore.load(d.resolve(".gitignore")));
+        }
+        return chain;
     }
 
     private boolean isIgnored(List<GitIgnore> chain, Path dir, Path child, boolean isDir) {

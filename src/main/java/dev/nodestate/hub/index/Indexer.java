@@ -74,18 +74,50 @@ public final class Indexer {
         this.parallelism = Math.max(1, parallelism);
     }
 
+    /**
+     * One file's change as the indexer saw it: its nodes and text before (empty and null for a new
+     * file) and after (empty and null for a removed file).
+     */
+    public record FileChange(String path, String language, List<NodeState> before, String beforeText,
+                             List<NodeState> after, String afterText) {
+        public boolean removed() {
+            return afterText == null;
+        }
+    }
+
+    /** Hooks around each file's transaction (the watch pipeline diffs and traces through them). */
+    public interface Listener {
+        Listener NONE = new Listener() { };
+
+        /** The nodes to store for a changed file; may adjust them (e.g. docstring_outdated). Called on pool threads. */
+        default List<NodeState> beforeStore(FileChange change) {
+            return change.after();
+        }
+
+        /** When true, the run ends between files: files not yet stored are left for the next run. */
+        default boolean cancelled() {
+            return false;
+        }
+
+        /** After the file's transaction committed and its pages were written. Called on pool threads. */
+        default void stored(FileChange change, NodeStore.Replaced replaced) {
+        }
+    }
+
+    /** Cold start: indexes every changed file, forgets files that are gone. */
     public Summary run(long maxBytes, Consumer<Progress> progress) throws IOException {
+        return run(maxBytes, progress, Listener.NONE);
+    }
+
+    public Summary run(long maxBytes, Consumer<Progress> progress, Listener listener) throws IOException {
         long start = System.nanoTime();
         Discovery.Result found = new Discovery(root, maxBytes).scan();
         Map<String, Discovery.Source> changed = new LinkedHashMap<>();
-        Map<String, String> hashes = new HashMap<>();
         int unchanged = 0;
         int repaired = 0;
         for (Discovery.Source s : found.sources()) {
-            String hash = sha256(s.bytes());
-            hashes.put(s.path(), hash);
             Optional<FileIndex> known = store.getFileIndex(s.path());
-            if (known.isPresent() && known.get().fileHash().equals(hash)) {
+            if (known.isPresent() && known.get().fileHash().equals(sha256(s.bytes()))) {
                 unchanged++;
                 if (known.get().error() == null && !pages.complete(s.path())) {
                     repaired += pages.writeFile(s.path(), store.byFile(s.path()), List.of());
@@ -95,17 +127,58 @@ public final class Indexer {
             }
         }
         Set<String> present = found.sources().stream().map(Discovery.Source::path).collect(Collectors.toSet());
-        int removed = 0;
-        for (String file : store.allIndexedFiles()) {
-            if (!present.contains(file)) {
-                List<String> gone = store.invalidateFile(file);
-                store.removeFileIndex(file);
-                pages.removeFile(file, gone);
-                removed++;
+        List<String> gone = store.allIndexedFiles().stream().filter(f -> !present.contains(f)).toList();
+        Applied applied = apply(changed.values(), gone, NodeState.Source.COLD_START, progress, listener);
+        return new Summary(found.sources().size(), changed.size(), unchanged, gone.size(), applied.nodes(),
+                found.skippedTotal(), found.skipped(), found.examples(), applied.errors(), applied.pages() + repaired,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Brings the given files (repo-relative, existing or not) up to date: re-extracts those whose
+     * content changed, forgets those that are gone or no longer indexable, leaves the rest alone.
+     */
+    public Summary update(java.util.Collection<String> paths, long maxBytes, Consumer<Progress> progress, Listener listener)
+            throws IOException {
+        long start = System.nanoTime();
+        Discovery discovery = new Discovery(root, maxBytes);
+        List<Discovery.Source> changed = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        int unchanged = 0;
+        for (String path : new java.util.TreeSet<>(paths)) {
+            Optional<Discovery.Source> source = discovery.inspect(path);
+            Optional<FileIndex> known = store.getFileIndex(path);
+            if (source.isPresent()) {
+                if (known.isPresent() && known.get().fileHash().equals(sha256(source.get().bytes()))) {
+                    unchanged++;
+                } else {
+                    changed.add(source.get());
+                }
+            } else if (known.isPresent() || !store.byFile(path).isEmpty()) {
+                gone.add(path);
             }
         }
+        Applied applied = apply(changed, gone, NodeState.Source.FILE_CHANGE, progress, listener);
+        return new Summary(changed.size() + unchanged, changed.size(), unchanged, gone.size(), applied.nodes(), 0,
+                Map.of(), Map.of(), applied.errors(), applied.pages(), Duration.ofNanos(System.nanoTime() - start));
+    }
 
-        List<List<Discovery.Source>> batches = batches(changed.values());
+    private record Applied(int nodes, int pages, List<String> errors) {
+    }
+
+    private Applied apply(java.util.Collection<Discovery.Source> changed, List<String> gone, NodeState.Source source,
+            Consumer<Progress> progress, Listener listener) throws IOException {
+        for (String file : gone) {
+            List<NodeState> before = store.byFile(file);
+            String beforeText = store.fileText(file).orElse(null);
+            String language = Discovery.languageOf(file);
+            List<String> removed = store.invalidateFile(file);
+            store.removeFileIndex(file);
+            pages.removeFile(file, removed);
+            listener.stored(new FileChange(file, language, before, beforeText, List.of(), null),
+                    new NodeStore.Replaced(List.of(), List.of(), removed));
+        }
+        List<List<Discovery.Source>> batches = batches(changed);
         Extraction extraction = batches.isEmpty() ? null : extraction();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger nodes = new AtomicInteger();
@@ -116,6 +189,9 @@ public final class Indexer {
             List<Future<?>> futures = new ArrayList<>();
             for (List<Discovery.Source> batch : batches) {
                 futures.add(pool.submit(() -> {
+                    if (listener.cancelled()) {
+                        return;
+                    }
                     String language = batch.getFirst().language();
                     List<String> paths = batch.stream().map(Discovery.Source::path).toList();
                     Map<String, Extraction.FileResult> results;
@@ -127,19 +203,27 @@ public final class Indexer {
                         return;
                     }
                     for (Discovery.Source s : batch) {
+                        if (listener.cancelled()) {
+                            return;
+                        }
                         Extraction.FileResult r = results.get(s.path());
-                        String hash = hashes.get(s.path());
+                        String hash = sha256(s.bytes());
                         if (r == null || r.error() != null) {
                             String message = r == null ? "no result from the extractor" : r.error();
                             errors.add(s.path() + (r != null && r.errorLine() > 0 ? ":" + r.errorLine() : "") + ": " + message);
                             recordError(s.path(), hash, message);
                         } else {
-                            List<NodeState> states = states(s, hash, r.nodes());
+                            List<NodeState> before = store.byFile(s.path());
+                            String text = new String(s.bytes(), StandardCharsets.UTF_8);
+                            FileChange change = new FileChange(s.path(), s.language(), before,
+                                    store.fileText(s.path()).orElse(null), states(s, hash, r.nodes(), before, source), text);
+                            List<NodeState> states = listener.beforeStore(change);
                             NodeStore.Replaced replaced = store.replaceFile(
-                                    new FileIndex(s.path(), hash, states.size(), Instant.now(), null), states,
-                                    new String(s.bytes(), StandardCharsets.UTF_8));
+                                    new FileIndex(s.path(), hash, states.size(), Instant.now(), null), states, text);
                             nodes.addAndGet(states.size());
                             written.addAndGet(pages.writeFile(s.path(), states, replaced.removed()));
+                            listener.stored(new FileChange(change.path(), change.language(), before, change.beforeText(),
+                                    states, text), replaced);
                         }
                         progress.accept(new Progress(done.incrementAndGet(), changed.size(), s.path()));
                     }
@@ -154,11 +238,12 @@ public final class Indexer {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("indexing failed: " + e.getCause(), e.getCause());
         } finally {
-            pool.shutdownNow();
+            pool.shutdown(); // no interrupts: a thread inside a store transaction must finish it
         }
-        return new Summary(found.sources().size(), changed.size(), unchanged, removed, nodes.get(),
-                found.skippedTotal(), found.skipped(), found.examples(), List.copyOf(errors), written.get() + repaired,
-                Duration.ofNanos(System.nanoTime() - start));
+        if (listener.cancelled()) {
+            errors.add("stopped before every file was indexed; the rest is indexed on the next run");
+        }
+        return new Applied(nodes.get(), written.get(), List.copyOf(errors));
     }
 
     private Extraction extraction() {
@@ -185,12 +270,13 @@ public final class Indexer {
     }
 
     /** Builds node states from the tools' entries; keeps cross-file facts other tools computed. */
-    List<NodeState> states(Discovery.Source source, String fileHash, List<JsonNode> entries) {
+    private List<NodeState> states(Discovery.Source source, String fileHash, List<JsonNode> entries, List<NodeState> before,
+            NodeState.Source updateSource) {
         String text = new String(source.bytes(), StandardCharsets.UTF_8);
         List<String> lines = text.lines().toList();
         Instant now = Instant.now();
         Map<String, NodeState> previous = new HashMap<>();
-        store.byFile(source.path()).forEach(s -> previous.put(s.key(), s));
+        before.forEach(s -> previous.put(s.key(), s));
         String extractor = source.language().equals("java") ? Extraction.JAVA_TOOL : Extraction.PYTHON_TOOL;
         List<NodeState> out = new ArrayList<>();
         for (JsonNode n : entries) {
@@ -215,7 +301,7 @@ public final class Indexer {
                     old == null ? null : old.relatedTests(), endLine - startLine + 1,
                     complexity == null ? (old == null ? null : old.complexity()) : Integer.valueOf(complexity.asInt()),
                     false, n.path("has_type_hints").asBoolean(true), now,
-                    NodeState.Source.COLD_START,
+                    updateSource,
                     source.language(), startLine, endLine,
                     parentName == null ? (id.isModule() ? null : source.path()) : NodeId.of(source.path(), parentName).toString(),
                     marks));

@@ -67,11 +67,20 @@ public record NodeState(
         @JsonProperty("cold_start") COLD_START
     }
 
-    /** Which tool last set one kind of update, and when. */
-    public record Mark(String tool, Instant at) {
+    /**
+     * Which tool last set one kind of update, and when; {@code error} says why its last run failed
+     * (the value then is the one before that run).
+     */
+    public record Mark(String tool, Instant at,
+                       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                       String error) {
         public Mark {
             require(tool != null && !tool.isBlank(), "an update mark needs a tool name");
             require(at != null, "update mark of tool '" + tool + "' needs a time");
+        }
+
+        public Mark(String tool, Instant at) {
+            this(tool, at, null);
         }
     }
 
@@ -141,9 +150,14 @@ public record NodeState(
 
     /** A copy whose {@code updates} records that {@code tool} set {@code updateType} at {@code at}. */
     public NodeState withMark(String updateType, String tool, Instant at) {
+        return withMark(updateType, new Mark(tool, at));
+    }
+
+    /** A copy whose {@code updates} holds {@code mark} for {@code updateType} (e.g. a failed run). */
+    public NodeState withMark(String updateType, Mark mark) {
         require(updateType != null && !updateType.isBlank(), "update type of a mark on " + key + " is empty");
         Map<String, Mark> marks = new TreeMap<>(updates);
-        marks.put(updateType, new Mark(tool, at));
+        marks.put(updateType, mark);
         return new NodeState(key, filePath, nodeName, nodeType, sourceHash, fileHash, signature, docstring, imports,
                 decorators, callers, callees, relatedTests, lineCount, complexity, docstringOutdated, hasTypeHints,
                 lastUpdated, updateSource, language, startLine, endLine, parent, marks);

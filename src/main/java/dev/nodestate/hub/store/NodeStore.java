@@ -198,6 +198,31 @@ public final class NodeStore implements AutoCloseable {
     }
 
     /**
+     * Updates several nodes in one transaction (all or none); nodes that are not stored are
+     * skipped. Returns the new states of the nodes that were updated.
+     */
+    public List<NodeState> updateMany(Map<String, UnaryOperator<NodeState>> changes) {
+        changes.keySet().forEach(NodeId::parse);
+        return write((t, txn) -> {
+            List<NodeState> out = new ArrayList<>();
+            for (var entry : changes.entrySet()) {
+                NodeState old = t.node(txn, entry.getKey());
+                if (old == null) {
+                    continue;
+                }
+                NodeState next = entry.getValue().apply(old);
+                if (next == null || !next.key().equals(old.key())) {
+                    throw new IllegalArgumentException("an update of " + old.key() + " returned "
+                            + (next == null ? "null" : "key " + next.key()) + "; updates must keep the node's key");
+                }
+                t.putNode(txn, next, Codec.bytes(next));
+                out.add(next);
+            }
+            return out;
+        });
+    }
+
+    /**
      * Replaces some fields, named by their JSON names ({@code {"complexity": 4, "callers": [...]}});
      * see {@link NodeState#with}. Returns the new state, or empty when there is no node {@code id}.
      */

@@ -1,0 +1,138 @@
+package dev.nodestate.hub.watch;
+
+import dev.nodestate.hub.index.Discovery;
+import dev.nodestate.hub.index.Indexer;
+import dev.nodestate.hub.markdown.MarkdownPages;
+import dev.nodestate.hub.rules.RulesRegistry;
+import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.store.NodeStore;
+import dev.nodestate.hub.tool.Externals;
+import dev.nodestate.hub.tool.HostExternals;
+import dev.nodestate.hub.tool.PymChecker;
+import dev.nodestate.hub.tool.ToolHost;
+import dev.nodestate.hub.tool.ToolRegistry;
+import dev.nodestate.hub.trace.TraceLog;
+import dev.nodestate.hub.triage.DeterministicTriage;
+import dev.nodestate.hub.update.ChangePipeline;
+import dev.nodestate.hub.update.Scheduler;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * The hub daemon for one repository: claims {@code .agentfs/hub.pid}, opens the store, loads tools
+ * and rules (both hot-reloaded), indexes cold, then watches the tree and sends each debounced
+ * batch through the {@link ChangePipeline} on its own thread while the scheduler runs follow-up
+ * updates. {@link #stop} ends the current batch between files (each file's transaction is
+ * committed or never started; pages are written atomically), then closes everything in order.
+ */
+public final class WatchDaemon {
+
+    /** How the daemon runs; see {@code hub watch --help}. */
+    public record Options(Path repo, Path toolsDir, Path rulesDir, int lanes, long quietMillis, long maxMillis,
+                          long maxBytes, int budget, int queueCapacity) {
+    }
+
+    /** Tools whose results the change detection already has: candidates naming them do not run again. */
+    static final Set<String> DETECTION_TOOLS = Set.of("extract_signatures", "extract_java", "compute_complexity");
+
+    private final Options options;
+    private final PythonRuntime runtime;
+    private final PrintWriter err;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile Debouncer debouncer;
+
+    public WatchDaemon(Options options, PythonRuntime runtime, PrintWriter err) {
+        this.options = options;
+        this.runtime = runtime;
+        this.err = err;
+    }
+
+    /** Runs until {@link #stop}; {@code onBatch} gets every processed batch (the CLI prints them). */
+    public void run(Consumer<Indexer.Progress> coldProgress, Consumer<Indexer.Summary> onColdStart,
+            Consumer<ChangePipeline.BatchResult> onBatch) throws IOException {
+        Path root = options.repo().toAbsolutePath().normalize();
+        try (PidFile pid = PidFile.claim(root);
+             NodeStore store = NodeStore.open(root);
+             TraceLog trace = TraceLog.open(root, "updates")) {
+            Externals externals = HostExternals.standard(root);
+            ToolHost host = new ToolHost(runtime);
+            try (ToolRegistry tools = new ToolRegistry(options.toolsDir(), new PymChecker(runtime, externals)).watch();
+                 RulesRegistry rules = new RulesRegistry(options.rulesDir(), name -> has(tools, name))) {
+                tools.onChange(change -> rules.revalidate());
+                rules.onChange(message -> err.println("hub: " + message));
+                rules.watch();
+                Indexer indexer = new Indexer(root, store, () -> new Indexer.Tools(tools, host, externals), options.lanes());
+                onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
+                    @Override
+                    public boolean cancelled() {
+                        return stopping;
+                    }
+                }));
+                MarkdownPages pages = new MarkdownPages(root, store);
+                Debouncer debouncer = new Debouncer(options.quietMillis(), options.maxMillis());
+                this.debouncer = debouncer;
+                if (stopping) {
+                    return;
+                }
+                try (Scheduler scheduler = new Scheduler(store, pages, tools, host, externals, trace, DETECTION_TOOLS,
+                        options.lanes(), options.queueCapacity());
+                     TreeWatcher watcher = new TreeWatcher(root, new Discovery(root, options.maxBytes()), debouncer)) {
+                    ChangePipeline pipeline = new ChangePipeline(root, store, indexer,
+                            (bundle, node) -> rules.current().evaluate(bundle, node).candidates(),
+                            new DeterministicTriage(options.budget(), name -> has(tools, name)), scheduler,
+                            options.maxBytes(), () -> stopping);
+                    err.printf("hub: watching %s (%d directories, pid %d); Ctrl-C stops%n", root, watcher.directories(),
+                            ProcessHandle.current().pid());
+                    err.flush();
+                    loop(debouncer, pipeline, onBatch);
+                    debouncer.close();
+                }
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void loop(Debouncer debouncer, ChangePipeline pipeline, Consumer<ChangePipeline.BatchResult> onBatch) {
+        while (!stopping) {
+            Debouncer.Batch batch;
+            try {
+                batch = debouncer.next();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == null || stopping) {
+                return;
+            }
+            try {
+                onBatch.accept(pipeline.process(batch.paths(), batch.rescan()));
+            } catch (IOException | RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                err.println("hub: a batch of " + batch.paths().size() + " path(s) failed: " + e.getMessage()
+                        + " (the hub goes on; the next change or restart retries these files)");
+                err.flush();
+            }
+        }
+    }
+
+    private static boolean has(ToolRegistry tools, String name) {
+        return tools.list().stream().anyMatch(t -> t.name().equals(name) && !t.broken());
+    }
+
+    /** Asks the daemon to stop and waits (up to {@code millis}) until it has closed the store. */
+    public boolean stop(long millis) throws InterruptedException {
+        stopping = true;
+        Debouncer d = debouncer;
+        if (d != null) {
+            d.close();
+        }
+        return stopped.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.nodestate.hub.watch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real {@code hub watch --json} process on the test classpath with the launcher's JVM flags.
+ * Stdout's JSON lines are queued; stderr is kept for failure messages.
+ */
+final class HubProcess implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    private final StringBuffer stderr = new StringBuffer();
+
+    private HubProcess(Process process) {
+        this.process = process;
+        Thread.ofPlatform().daemon().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true));
+        Thread.ofPlatform().daemon().start(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
+    }
+
+    static List<String> command(String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Xss16m", "-Dpolyglot.engine.WarnInterpreterOnly=false",
+                "-Dhub.home=" + Path.of("").toAbsolutePath(),
+                "-Dpolyglot.engine.userResourceCache=" + Path.of("target/graalpy-cache").toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), "dev.nodestate.hub.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static HubProcess start(String... args) throws IOException {
+        return new HubProcess(new ProcessBuilder(command(args)).start());
+    }
+
+    private void pump(BufferedReader reader, boolean isStdout) {
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (isStdout) {
+                    try {
+                        events.add(JSON.readTree(line));
+                    } catch (IOException e) {
+                        stderr.append("[non-JSON stdout] ").append(line).append('\n');
+                    }
+                } else {
+                    stderr.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            // process ended
+        }
+    }
+
+    /** The next event matching {@code test} within {@code timeout}; fails with the hub's stderr otherwise. */
+    JsonNode await(String what, Predicate<JsonNode> test, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = end - System.nanoTime();
+            JsonNode e = left <= 0 ? null : events.poll(left, TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("hub watch did not report " + what + " within " + timeout + "; stderr:\n" + stderr);
+            }
+            if (test.test(e)) {
+                return e;
+            }
+        }
+    }
+
+    /** Waits for batches until every path in {@code paths} was in one. */
+    void awaitPaths(java.util.Collection<String> paths) throws InterruptedException {
+        java.util.Set<String> left = new java.util.HashSet<>(paths);
+        while (!left.isEmpty()) {
+            JsonNode batch = await("a batch with " + left, e -> e.path("event").asText().equals("batch"), Duration.ofSeconds(60));
+            batch.path("paths").forEach(p -> left.remove(p.asText()));
+        }
+    }
+
+    String stderr() {
+        return stderr.toString();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM, then the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("hub watch did not stop within 60 s of SIGTERM; stderr:\n" + stderr);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
