@@ -23,6 +23,8 @@ import java.util.List;
  * @param ast               complexity, control flow and call view
  * @param embedding         semantic drift between old and new body
  * @param docstringOutdated the signature changed and the docstring did not
+ * @param sourceHash        the node's source hash after the change (before it, for a removed node);
+ *                          {@link Differ#pairAcrossFiles} pairs removed and added nodes by it
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DiffBundle(
@@ -36,7 +38,16 @@ public record DiffBundle(
         @JsonProperty("diff_structural") Structural structural,
         @JsonProperty("diff_ast") Ast ast,
         @JsonProperty("diff_embedding") Embedding embedding,
-        boolean docstringOutdated) {
+        boolean docstringOutdated,
+        String sourceHash) {
+
+    /** A bundle without a source hash (it then takes part in no cross-file pairing). */
+    public DiffBundle(String nodeId, Kind kind, String previousId, String file, String language,
+                      NodeState.Type nodeType, Standard standard, Structural structural, Ast ast,
+                      Embedding embedding, boolean docstringOutdated) {
+        this(nodeId, kind, previousId, file, language, nodeType, standard, structural, ast, embedding,
+                docstringOutdated, null);
+    }
 
     public enum Kind {
         @JsonProperty("added") ADDED,
