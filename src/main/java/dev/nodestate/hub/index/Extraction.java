@@ -24,6 +24,10 @@ final class Extraction {
     record FileResult(String path, List<JsonNode> nodes, String error, int errorLine) {
     }
 
+    /** Waits on lanes for the complexity runs; the work itself runs on the lanes' threads. */
+    private static final java.util.concurrent.Executor SIDE = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("hub-complexity-", 0).factory());
+
     private final ToolRegistry tools;
     private final ToolHost host;
     private final Externals externals;
@@ -38,13 +42,23 @@ final class Extraction {
         JsonNode input = JsonNodeFactory.instance.arrayNode().addAll(paths.stream()
                 .map(JsonNodeFactory.instance::textNode).toList());
         String extractor = language.equals("java") ? JAVA_TOOL : PYTHON_TOOL;
-        JsonNode extracted = host.run(tools.get(extractor), Map.of("file_paths", input), externals, null).value();
+        // both tools at once: on a second lane when one is free, so a single saved file waits for the slower
+        // of the two, not their sum (in a busy cold start the call simply queues for a lane)
+        java.util.concurrent.CompletableFuture<JsonNode> measuring = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> host.run(tools.get(COMPLEXITY_TOOL), Map.of("file_paths", input), externals, null).value(), SIDE);
+        JsonNode extracted;
+        try {
+            extracted = host.run(tools.get(extractor), Map.of("file_paths", input), externals, null).value();
+        } catch (RuntimeException e) {
+            measuring.exceptionally(x -> null).join(); // never leave a run behind
+            throw e;
+        }
         Map<String, JsonNode> complexity = new HashMap<>();
         try {
-            JsonNode measured = host.run(tools.get(COMPLEXITY_TOOL), Map.of("file_paths", input), externals, null).value();
-            measured.forEach(f -> complexity.put(f.path("file_path").asText(), f.path("complexity")));
-        } catch (ToolException e) {
-            System.err.println("hub: " + COMPLEXITY_TOOL + " failed for " + paths.size() + " file(s): " + e.getMessage());
+            measuring.join().forEach(f -> complexity.put(f.path("file_path").asText(), f.path("complexity")));
+        } catch (java.util.concurrent.CompletionException e) {
+            System.err.println("hub: " + COMPLEXITY_TOOL + " failed for " + paths.size() + " file(s): "
+                    + (e.getCause() instanceof ToolException t ? t.getMessage() : String.valueOf(e.getCause())));
         }
         Map<String, FileResult> out = new HashMap<>();
         for (JsonNode f : extracted) {

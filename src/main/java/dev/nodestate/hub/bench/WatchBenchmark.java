@@ -1,0 +1,188 @@
+package dev.nodestate.hub.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodestate.hub.index.Discovery;
+import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.triage.DeterministicTriage;
+import dev.nodestate.hub.watch.WatchDaemon;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Watch-mode latency, with the real daemon (watcher, debouncer, pipeline, scheduler) in this process:
+ * <ol>
+ * <li>save → updated page: a real ~500-line file (python3's textwrap.py) is edited N times (a new
+ * default parameter in one function each time); the time from the write returning to the node's page
+ * showing the new signature, polled every 0.5 ms;
+ * <li>a 2,000-file burst (a branch switch) written at once: time until every file is indexed, and in
+ * how many batches;
+ * <li>the baseline: CPython running the same two tools' code on the same file, per call, in one process.
+ * </ol>
+ * Usage: {@code bench/watch.sh [--edits N] [--burst N] [--quiet-ms MS]}.
+ */
+public final class WatchBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        int edits = 100;
+        int burst = 2000;
+        long quiet = 50;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--edits" -> edits = Integer.parseInt(args[++i]);
+                case "--burst" -> burst = Integer.parseInt(args[++i]);
+                case "--quiet-ms" -> quiet = Long.parseLong(args[++i]);
+                case "--help" -> {
+                    System.out.println("bench/watch.sh [--edits N (100)] [--burst N (2000)] [--quiet-ms MS (50)]");
+                    return;
+                }
+                default -> {
+                    System.err.println("watch benchmark: unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        run(edits, burst, quiet);
+        System.exit(0); // the polyglot engine may keep non-daemon threads
+    }
+
+    private static void run(int edits, int burstFiles, long quiet) throws Exception {
+        Path file = Path.of("/usr/lib/python3.11/textwrap.py");
+        if (!Files.exists(file)) {
+            file = stdlibFile("textwrap.py");
+        }
+        String original = Files.readString(file);
+        Path repo = Files.createTempDirectory("hub-watch-bench-");
+        Files.writeString(repo.resolve("textwrap.py"), original);
+        Path home = Path.of(System.getProperty("hub.home", "."));
+        int lanes = PythonRuntime.defaultLanes();
+        PythonRuntime runtime = PythonRuntime.start(lanes).awaitReady();
+        WatchDaemon daemon = new WatchDaemon(new WatchDaemon.Options(repo, home.resolve("tools"), home.resolve("rules"), lanes,
+                quiet, 2000, Discovery.DEFAULT_MAX_BYTES, DeterministicTriage.DEFAULT_BUDGET, 10_000), runtime,
+                new PrintWriter(System.err, true));
+        CountDownLatch indexed = new CountDownLatch(1);
+        AtomicInteger reextracted = new AtomicInteger();
+        AtomicInteger batches = new AtomicInteger();
+        AtomicLong lastBatchEnd = new AtomicLong();
+        Thread loop = Thread.ofPlatform().name("bench-daemon").start(() -> {
+            try {
+                daemon.run(p -> { }, s -> indexed.countDown(), b -> {
+                    batches.incrementAndGet();
+                    reextracted.addAndGet(b.reextracted());
+                    lastBatchEnd.set(System.nanoTime());
+                });
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        });
+        if (!indexed.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("cold start did not finish");
+        }
+        System.out.printf("watch benchmark — %d lanes, debounce %d ms quiet / 2 s max, file %s (%d lines)%n",
+                lanes, quiet, file, original.lines().count());
+
+        Path page = repo.resolve(".agentfs/nodes/textwrap.py/dedent.md");
+        List<Double> latencies = new ArrayList<>();
+        int warmup = Math.min(5, edits / 10);
+        for (int i = 0; i < edits + warmup; i++) {
+            String marker = "_edit" + i + "=" + i;
+            String edited = original.replace("def dedent(text):", "def dedent(text, " + marker + "):");
+            long t = System.nanoTime();
+            Files.writeString(repo.resolve("textwrap.py"), edited);
+            while (!pageShows(page, marker)) {
+                Thread.onSpinWait();
+                if (System.nanoTime() - t > 30_000_000_000L) {
+                    throw new IllegalStateException("edit " + i + " never reached the page " + page);
+                }
+                Thread.sleep(0, 500_000);
+            }
+            if (i >= warmup) {
+                latencies.add((System.nanoTime() - t) / 1e6);
+            }
+            Thread.sleep(150); // let the follow-up updates of this edit finish: edits do not overlap
+        }
+        Collections.sort(latencies);
+        double p50 = pct(latencies, 50);
+        double p99 = pct(latencies, 99);
+        System.out.printf("save -> updated page, %d edits (%d warm-up edits not counted): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
+                + "min %.1f, max %.1f (of which the debounce quiet time: %d ms)%n", latencies.size(), warmup, p50,
+                pct(latencies, 90), p99, latencies.getFirst(), latencies.getLast(), quiet);
+
+        Path burstDir = Files.createDirectories(repo.resolve("burst"));
+        int before = reextracted.get();
+        int batchesBefore = batches.get();
+        long t = System.nanoTime();
+        for (int i = 0; i < burstFiles; i++) {
+            Files.writeString(burstDir.resolve("m" + i + ".py"), "\"\"\"Module " + i + ".\"\"\"\n\n\ndef f" + i
+                    + "(x, y=" + i + "):\n    if x > y:\n        return x - y\n    return y - x\n\n\nclass C" + i
+                    + ":\n    def run(self):\n        return f" + i + "(1)\n");
+        }
+        double written = (System.nanoTime() - t) / 1e9;
+        while (reextracted.get() - before < burstFiles) {
+            if (System.nanoTime() - t > 30L * 60 * 1_000_000_000L) {
+                throw new IllegalStateException("burst not absorbed in 30 minutes: " + (reextracted.get() - before));
+            }
+            Thread.sleep(20);
+        }
+        double absorbed = (lastBatchEnd.get() - t) / 1e9;
+        System.out.printf("burst of %d files (written in %.2f s): indexed %.1f s after the first write, in %d batch(es); "
+                + "%.0f files/s%n", burstFiles, written, absorbed, batches.get() - batchesBefore, burstFiles / absorbed);
+
+        double cpython = cpythonPerFile(home, repo, 100);
+        System.out.printf("baseline: CPython 3 running the same two tools on textwrap.py: %.1f ms per file (median of 100 "
+                + "calls in one process); p50 save->page / CPython re-extraction = %.1f%n", cpython, p50 / cpython);
+        daemon.stop(30_000);
+        loop.join(30_000);
+        runtime.close();
+    }
+
+    private static boolean pageShows(Path page, String marker) {
+        try {
+            return Files.readString(page).contains(marker);
+        } catch (java.io.IOException e) {
+            return false; // not written yet
+        }
+    }
+
+    private static double pct(List<Double> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    /** Median per-call time of the CPython stand-in over the same file, {@code calls} times. */
+    private static double cpythonPerFile(Path home, Path repo, int calls) throws Exception {
+        Path script = repo.resolve("cpython_index.py.txt");
+        try (InputStream in = WatchBenchmark.class.getResourceAsStream("cpython_index.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Path list = repo.resolve("files.json.txt");
+        JSON.writeValue(list.toFile(), Collections.nCopies(calls, "textwrap.py"));
+        Process p = new ProcessBuilder("python3", script.toString(), home.resolve("tools").toString(), repo.toString(),
+                list.toString(), "1").start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("python3 failed: " + err);
+        }
+        JsonNode r = JSON.readTree(out);
+        return r.path("total_s").asDouble() * 1000 / calls;
+    }
+
+    private static Path stdlibFile(String name) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import textwrap; print(textwrap.__file__)").start();
+        String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return Path.of(path);
+    }
+}
