@@ -27,10 +27,19 @@ final class HubSession implements AutoCloseable {
 
     /** The hub's own tools/ (next to the launcher), unless --tools says otherwise. */
     static Path defaultToolsDir() {
+        return hubDir("tools");
+    }
+
+    /** The hub's own rules/ (the shipped rules), for repositories without a rules/ of their own. */
+    static Path defaultRulesDir() {
+        return hubDir("rules");
+    }
+
+    private static Path hubDir(String name) {
         String home = System.getProperty("hub.home");
         Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
-        Path tools = base.resolve("tools");
-        return Files.isDirectory(tools) ? tools : Path.of("tools").toAbsolutePath();
+        Path dir = base.resolve(name);
+        return Files.isDirectory(dir) ? dir : Path.of(name).toAbsolutePath();
     }
 
     PythonRuntime runtime() {
