@@ -233,20 +233,8 @@ final class RuleLoader {
     }
 
     private Condition oneOf(Choice field, Node value, String path) {
-        List<String> names = names(value, path, field.key + " values, e.g. [" + field.values.getFirst() + "]");
-        if (names == null) {
-            return null;
-        }
-        boolean ok = true;
-        for (int i = 0; i < names.size(); i++) {
-            String n = names.get(i);
-            if (!field.values.contains(n)) {
-                ok = false;
-                error(item(value, i).where(), path, "unknown " + field.key + " '" + n + "'",
-                        "use one of " + String.join(", ", field.values));
-            }
-        }
-        return ok ? new Condition.OneOf(field, List.copyOf(names)) : null;
+        List<String> names = known(value, path, field.key, field.values, false);
+        return names == null ? null : new Condition.OneOf(field, names);
     }
 
     private Condition paths(Node value, String path, boolean exclude) {
@@ -275,21 +263,30 @@ final class RuleLoader {
     }
 
     private Condition flags(Node value, String path, boolean any) {
-        List<String> names = names(value, path, "structural flags, e.g. [signature_changed]");
+        List<String> names = known(value, path, "structural flag", Condition.FLAGS, true);
+        return names == null ? null : new Condition.Flags(names, any);
+    }
+
+    /**
+     * A name or list of names that must all be in {@code valid}; null (after reporting) otherwise.
+     * {@code suggest}: name the nearest valid one (worth it for long lists).
+     */
+    private List<String> known(Node value, String path, String what, List<String> valid, boolean suggest) {
+        List<String> names = names(value, path, what + " names, e.g. [" + valid.getFirst() + "]");
         if (names == null) {
             return null;
         }
         boolean ok = true;
         for (int i = 0; i < names.size(); i++) {
             String n = names.get(i);
-            if (!Condition.FLAGS.contains(n)) {
+            if (!valid.contains(n)) {
                 ok = false;
-                String near = nearest(n, Condition.FLAGS);
-                error(item(value, i).where(), path, "unknown structural flag '" + n + "'",
-                        (near == null ? "" : "did you mean '" + near + "'? ") + "use one of " + String.join(", ", Condition.FLAGS));
+                String near = suggest ? nearest(n, valid) : null;
+                error(item(value, i).where(), path, "unknown " + what + " '" + n + "'",
+                        (near == null ? "" : "did you mean '" + near + "'? ") + "use one of " + String.join(", ", valid));
             }
         }
-        return ok ? new Condition.Flags(List.copyOf(names), any) : null;
+        return ok ? List.copyOf(names) : null;
     }
 
     private Condition threshold(Metric metric, Node value, String path) {

@@ -1,16 +1,12 @@
 package dev.nodestate.hub.rules;
 
+import dev.nodestate.hub.DirectoryWatch;
 import dev.nodestate.hub.HubException;
-import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -55,8 +51,7 @@ public final class RulesRegistry implements AutoCloseable {
     private final List<Consumer<Update>> listeners = new CopyOnWriteArrayList<>();
     private volatile RuleSet current;
     private volatile RuleSet lastAttempt;
-    private WatchService watcher;
-    private Thread watchThread;
+    private DirectoryWatch watch;
 
     /**
      * Loads {@code directory}. {@code toolExists} is asked on every load, so a live view of the
@@ -126,47 +121,13 @@ public final class RulesRegistry implements AutoCloseable {
 
     /** Starts watching the directory for {@code *.yaml} changes; reloads apply in the background. */
     public synchronized RulesRegistry watch() {
-        if (watcher != null) {
-            return this;
+        if (watch == null) {
+            // .yml too: a reload then warns that such files are ignored
+            watch = DirectoryWatch.start(directory, "hub-rules-watch",
+                    p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"),
+                    Duration.ofMillis(QUIET_MS), Duration.ofMillis(FLUSH_MS), batch -> fire(reload()));
         }
-        try {
-            watcher = directory.getFileSystem().newWatchService();
-            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.OVERFLOW);
-        } catch (IOException e) {
-            throw new HubException(HubException.ExitCode.FAILURE, "cannot watch " + directory + ": " + e.getMessage(), e);
-        }
-        watchThread = Thread.ofPlatform().daemon().name("hub-rules-watch").start(this::watchLoop);
         return this;
-    }
-
-    private void watchLoop() {
-        try {
-            while (true) {
-                WatchKey key = watcher.take();
-                long flushAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_MS);
-                boolean relevant = false;
-                do {
-                    for (var event : key.pollEvents()) {
-                        relevant |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                                || event.context() instanceof Path p && isRulesFile(p);
-                    }
-                    key.reset();
-                    // editors write in several steps: wait for a quiet moment, but not forever
-                    key = System.nanoTime() < flushAt ? watcher.poll(QUIET_MS, TimeUnit.MILLISECONDS) : null;
-                } while (key != null);
-                if (relevant) {
-                    fire(reload());
-                }
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // closing
-        }
-    }
-
-    private static boolean isRulesFile(Path p) {
-        String name = p.getFileName().toString();
-        return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
     private void fire(Update update) {
@@ -181,13 +142,8 @@ public final class RulesRegistry implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-            watchThread.interrupt();
+        if (watch != null) {
+            watch.close();
         }
     }
 }
