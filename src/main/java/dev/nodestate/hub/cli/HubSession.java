@@ -27,11 +27,24 @@ final class HubSession implements AutoCloseable {
 
     /** The hub's own tools/ (next to the launcher), unless --tools says otherwise. */
     static Path defaultToolsDir() {
-        return defaultDir("tools");
+        return hubDir("tools");
     }
 
-    /** The hub's own {@code name}/ directory (tools, rules, triage), next to the launcher. */
-    static Path defaultDir(String name) {
+    /** The hub's own rules/ (the shipped rules), for repositories without a rules/ of their own. */
+    static Path defaultRulesDir() {
+        return hubDir("rules");
+    }
+
+    /** {@code explicit} if given, else the repository's own rules/, else the hub's. */
+    static Path rulesDir(Path repo, Path explicit) {
+        if (explicit != null) {
+            return explicit.toAbsolutePath().normalize();
+        }
+        Path own = repo.toAbsolutePath().normalize().resolve("rules");
+        return Files.isDirectory(own) ? own : defaultRulesDir();
+    }
+
+    private static Path hubDir(String name) {
         String home = System.getProperty("hub.home");
         Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
         Path dir = base.resolve(name);

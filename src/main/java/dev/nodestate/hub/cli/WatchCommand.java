@@ -42,7 +42,7 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--tools", paramLabel = "DIR", description = "Tools directory (default: the hub's tools/).")
     Path toolsDir;
 
-    @Option(names = "--rules", paramLabel = "DIR", description = "Rules directory (default: the hub's rules/).")
+    @Option(names = "--rules", paramLabel = "DIR", description = "Rules directory (default: PATH/rules if present, else the hub's rules/).")
     Path rulesDir;
 
     @Option(names = "--quiet-ms", paramLabel = "MS", description = "A batch starts after this much quiet (default: ${DEFAULT-VALUE}).")
@@ -78,7 +78,7 @@ final class WatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int lanes = PythonRuntime.defaultLanes();
         Path tools = toolsDir != null ? toolsDir : HubSession.defaultToolsDir();
-        Path rules = rulesDir != null ? rulesDir : HubSession.defaultDir("rules");
+        Path rules = HubSession.rulesDir(root, rulesDir);
         try (HubSession session = main.session()) {
             WatchDaemon daemon = new WatchDaemon(new WatchDaemon.Options(root, tools, rules, lanes, quietMillis, maxMillis,
                     maxBytes, budget, queue), session.runtime(lanes), err);

@@ -1,15 +1,13 @@
 package dev.nodestate.hub.tool;
 
+import dev.nodestate.hub.DirectoryWatch;
 import dev.nodestate.hub.HubException;
 import dev.nodestate.hub.sandbox.Finding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -36,8 +33,7 @@ public final class ToolRegistry implements AutoCloseable {
     private final PymChecker checker;
     private final Map<String, PymTool> tools = new ConcurrentSkipListMap<>();
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
-    private WatchService watcher;
-    private Thread watchThread;
+    private DirectoryWatch watch;
 
     public ToolRegistry(Path directory, PymChecker checker) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -76,47 +72,17 @@ public final class ToolRegistry implements AutoCloseable {
 
     /** Starts watching the directory; changes apply in the background. */
     public synchronized ToolRegistry watch() {
-        if (watcher != null) {
-            return this;
-        }
-        try {
-            watcher = directory.getFileSystem().newWatchService();
-            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.OVERFLOW);
-        } catch (IOException e) {
-            throw new HubException(HubException.ExitCode.FAILURE, "cannot watch " + directory + ": " + e.getMessage(), e);
-        }
-        watchThread = Thread.ofPlatform().daemon().name("hub-tools-watch").start(this::watchLoop);
-        return this;
-    }
-
-    private void watchLoop() {
-        try {
-            while (true) {
-                WatchKey key = watcher.take();
-                Set<Path> touched = new TreeSet<>();
-                boolean overflow = false;
-                do {
-                    for (var event : key.pollEvents()) {
-                        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                            overflow = true;
-                        } else if (event.context() instanceof Path p && p.toString().endsWith(".pym")) {
-                            touched.add(directory.resolve(p));
+        if (watch == null) {
+            watch = DirectoryWatch.start(directory, "hub-tools-watch", p -> p.toString().endsWith(".pym"),
+                    Duration.ofMillis(50), Duration.ofSeconds(2), batch -> {
+                        if (batch.overflow()) {
+                            rescan();
+                        } else {
+                            batch.touched().forEach(this::refresh);
                         }
-                    }
-                    key.reset();
-                    // editors write in several steps: settle for a moment and take what followed
-                    key = watcher.poll(50, TimeUnit.MILLISECONDS);
-                } while (key != null);
-                if (overflow) {
-                    rescan();
-                } else {
-                    touched.forEach(this::refresh);
-                }
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // closing
+                    });
         }
+        return this;
     }
 
     /** Re-reads the whole directory (also used after a watch overflow). */
@@ -184,13 +150,8 @@ public final class ToolRegistry implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-            watchThread.interrupt();
+        if (watch != null) {
+            watch.close();
         }
     }
 }

@@ -64,7 +64,11 @@ public final class WatchDaemon {
             try (ToolRegistry tools = new ToolRegistry(options.toolsDir(), new PymChecker(runtime, externals)).watch();
                  RulesRegistry rules = new RulesRegistry(options.rulesDir(), name -> has(tools, name))) {
                 tools.onChange(change -> rules.revalidate());
-                rules.onChange(message -> err.println("hub: " + message));
+                rules.onChange(update -> {
+                    update.describe().forEach(line -> err.println("hub: " + line));
+                    err.flush();
+                });
+                rules.problems().forEach(p -> err.println("hub: " + p.describe()));
                 rules.watch();
                 Indexer indexer = new Indexer(root, store, () -> new Indexer.Tools(tools, host, externals), options.lanes());
                 onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
