@@ -23,13 +23,18 @@ final class HubProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
+    private final Path stderrFile;
     private final LinkedBlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-    private final StringBuffer stderr = new StringBuffer();
+    private final StringBuffer stdoutNoise = new StringBuffer();
 
-    private HubProcess(Process process) {
+    private final Thread outPump;
+
+    // stderr goes to a file: the JDK drains a pipe of an exited process into a buffer that a reader
+    // blocked at that moment never sees, so the last lines (the shutdown messages) would be lost
+    private HubProcess(Process process, Path stderrFile) {
         this.process = process;
-        Thread.ofPlatform().daemon().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true));
-        Thread.ofPlatform().daemon().start(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
+        this.stderrFile = stderrFile;
+        outPump = Thread.ofPlatform().daemon().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))));
     }
 
     static List<String> command(String... args) {
@@ -44,21 +49,18 @@ final class HubProcess implements AutoCloseable {
     }
 
     static HubProcess start(String... args) throws IOException {
-        return new HubProcess(new ProcessBuilder(command(args)).start());
+        Path err = java.nio.file.Files.createTempFile("hub-watch-", ".stderr");
+        return new HubProcess(new ProcessBuilder(command(args)).redirectError(err.toFile()).start(), err);
     }
 
-    private void pump(BufferedReader reader, boolean isStdout) {
+    private void pump(BufferedReader reader) {
         try {
             String line;
             while ((line = reader.readLine()) != null) {
-                if (isStdout) {
-                    try {
-                        events.add(JSON.readTree(line));
-                    } catch (IOException e) {
-                        stderr.append("[non-JSON stdout] ").append(line).append('\n');
-                    }
-                } else {
-                    stderr.append(line).append('\n');
+                try {
+                    events.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    stdoutNoise.append("[non-JSON stdout] ").append(line).append('\n');
                 }
             }
         } catch (IOException e) {
@@ -73,7 +75,7 @@ final class HubProcess implements AutoCloseable {
             long left = end - System.nanoTime();
             JsonNode e = left <= 0 ? null : events.poll(left, TimeUnit.NANOSECONDS);
             if (e == null) {
-                throw new AssertionError("hub watch did not report " + what + " within " + timeout + "; stderr:\n" + stderr);
+                throw new AssertionError("hub watch did not report " + what + " within " + timeout + "; stderr:\n" + stderr());
             }
             if (test.test(e)) {
                 return e;
@@ -91,7 +93,11 @@ final class HubProcess implements AutoCloseable {
     }
 
     String stderr() {
-        return stderr.toString();
+        try {
+            return java.nio.file.Files.readString(stderrFile) + stdoutNoise;
+        } catch (IOException e) {
+            return "(stderr unreadable: " + e + ")";
+        }
     }
 
     long pid() {
@@ -103,8 +109,9 @@ final class HubProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("hub watch did not stop within 60 s of SIGTERM; stderr:\n" + stderr);
+            throw new AssertionError("hub watch did not stop within 60 s of SIGTERM; stderr:\n" + stderr());
         }
+        outPump.join(5_000);
         return process.exitValue();
     }
 
@@ -112,6 +119,11 @@ final class HubProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(stderrFile);
+        } catch (IOException e) {
+            // temp file; the OS cleans up
         }
     }
 }

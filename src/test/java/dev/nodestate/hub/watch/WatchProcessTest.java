@@ -128,7 +128,7 @@ class WatchProcessTest {
 
             int exit = hub.terminate();
             assertTrue(exit == 0 || exit == 143, "exit " + exit + "\n" + hub.stderr());
-            assertTrue(hub.stderr().contains("hub: stopping"), hub.stderr());
+            assertTrue(hub.stderr().contains("hub: stopping"), "exit " + exit + ": " + hub.stderr());
         }
         assertFalse(Files.exists(PidFile.of(repo)), "the pid file is removed on a clean stop");
         try (NodeStore store = NodeStore.open(repo)) {
