@@ -71,21 +71,22 @@ public final class WatchDaemon {
                 rules.problems().forEach(p -> err.println("hub: " + p.describe()));
                 rules.watch();
                 Indexer indexer = new Indexer(root, store, () -> new Indexer.Tools(tools, host, externals), options.lanes());
-                onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
-                    @Override
-                    public boolean cancelled() {
-                        return stopping;
-                    }
-                }));
-                MarkdownPages pages = new MarkdownPages(root, store);
                 Debouncer debouncer = new Debouncer(options.quietMillis(), options.maxMillis());
                 this.debouncer = debouncer;
-                if (stopping) {
-                    return;
-                }
-                try (Scheduler scheduler = new Scheduler(store, pages, tools, host, externals, trace, DETECTION_TOOLS,
-                        options.lanes(), options.queueCapacity());
-                     TreeWatcher watcher = new TreeWatcher(root, new Discovery(root, options.maxBytes()), debouncer)) {
+                // watch before the cold start: a save during indexing waits in the debouncer instead of being missed
+                // (files the cold start already indexed are skipped by their hash when the batch comes)
+                try (TreeWatcher watcher = new TreeWatcher(root, new Discovery(root, options.maxBytes()), debouncer);
+                     Scheduler scheduler = new Scheduler(store, new MarkdownPages(root, store), tools, host, externals,
+                             trace, DETECTION_TOOLS, options.lanes(), options.queueCapacity())) {
+                    onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
+                        @Override
+                        public boolean cancelled() {
+                            return stopping;
+                        }
+                    }));
+                    if (stopping) {
+                        return;
+                    }
                     ChangePipeline pipeline = new ChangePipeline(root, store, indexer,
                             (bundle, node) -> rules.current().evaluate(bundle, node).candidates(),
                             new DeterministicTriage(options.budget(), name -> has(tools, name)), scheduler,
