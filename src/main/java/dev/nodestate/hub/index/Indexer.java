@@ -219,9 +219,11 @@ public final class Indexer {
                                     store.fileText(s.path()).orElse(null), states(s, hash, r.nodes(), before, source), text);
                             List<NodeState> states = listener.beforeStore(change);
                             NodeStore.Replaced replaced = store.replaceFile(
-                                    new FileIndex(s.path(), hash, states.size(), Instant.now(), null), states, text);
+                                    new FileIndex(s.path(), hash, states.size(), Instant.now(), null), states, text,
+                                    Indexer::keepToolFields);
                             nodes.addAndGet(states.size());
-                            written.addAndGet(pages.writeFile(s.path(), states, replaced.removed()));
+                            // pages from what was stored: the merge may have kept fields a tool set meanwhile
+                            written.addAndGet(pages.writeFile(s.path(), store.byFile(s.path()), replaced.removed()));
                             listener.stored(new FileChange(change.path(), change.language(), before, change.beforeText(),
                                     states, text), replaced);
                         }
@@ -307,6 +309,24 @@ public final class Indexer {
                     marks));
         }
         return out;
+    }
+
+    /**
+     * What re-extraction must not overwrite: the fields cross-file tools set (callers, callees,
+     * related tests) and their update marks, taken from the state stored at commit time, which may
+     * be newer than the one read before extraction.
+     */
+    static NodeState keepToolFields(NodeState stored, NodeState fresh) {
+        Map<String, NodeState.Mark> marks = new java.util.TreeMap<>(stored.updates());
+        marks.putAll(fresh.updates().entrySet().stream()
+                .filter(e -> e.getKey().equals("signature") || e.getKey().equals("complexity"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        NodeState merged = new NodeState(fresh.key(), fresh.filePath(), fresh.nodeName(), fresh.nodeType(), fresh.sourceHash(),
+                fresh.fileHash(), fresh.signature(), fresh.docstring(), fresh.imports(), fresh.decorators(), stored.callers(),
+                stored.callees(), stored.relatedTests(), fresh.lineCount(), fresh.complexity(), fresh.docstringOutdated(),
+                fresh.hasTypeHints(), fresh.lastUpdated(), fresh.updateSource(), fresh.language(), fresh.startLine(),
+                fresh.endLine(), fresh.parent(), marks);
+        return merged;
     }
 
     private static String text(JsonNode n, String field) {

@@ -278,31 +278,51 @@ public final class NodeStore implements AutoCloseable {
      * last indexed text in the same transaction, for diffing the next change.
      */
     public Replaced replaceFile(FileIndex index, List<NodeState> nodes, String text) {
+        return replaceFile(index, nodes, text, null);
+    }
+
+    /**
+     * As above; when {@code keep} is given, each new node that is already stored is first merged
+     * with the stored state inside the transaction ({@code keep.apply(stored, fresh)}), so fields
+     * another writer set since the caller read them (a tool's callers, say) are not lost.
+     */
+    public Replaced replaceFile(FileIndex index, List<NodeState> nodes, String text,
+            java.util.function.BinaryOperator<NodeState> keep) {
         String file = index.filePath();
-        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        Map<String, NodeState> byId = new LinkedHashMap<>();
         for (NodeState state : nodes) {
             if (!state.filePath().equals(file)) {
                 throw new IllegalArgumentException("replaceFile(" + file + ") got node " + state.key()
                         + " of another file, " + state.filePath());
             }
-            if (encoded.put(state.id().toString(), Codec.bytes(state)) != null) {
+            if (byId.put(state.id().toString(), state) != null) {
                 throw new IllegalArgumentException("replaceFile(" + file + ") got node " + state.key() + " twice");
             }
+        }
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        if (keep == null) {
+            byId.forEach((id, state) -> encoded.put(id, Codec.bytes(state)));
         }
         FileIndex counted = index.withNodeCount(nodes.size());
         return write((t, txn) -> {
             List<String> removed = new ArrayList<>();
             for (String id : t.ids(txn, file)) {
-                if (!encoded.containsKey(id)) {
+                if (!byId.containsKey(id)) {
                     t.deleteNode(txn, NodeId.parse(id));
                     removed.add(id);
                 }
             }
             List<String> added = new ArrayList<>();
             List<String> changed = new ArrayList<>();
-            int i = 0;
-            for (var entry : encoded.entrySet()) {
-                switch (t.putNode(txn, nodes.get(i++), entry.getValue())) {
+            for (var entry : byId.entrySet()) {
+                NodeState state = entry.getValue();
+                byte[] json = encoded.get(entry.getKey());
+                if (json == null) {
+                    NodeState stored = t.node(txn, entry.getKey());
+                    state = stored == null ? state : keep.apply(stored, state);
+                    json = Codec.bytes(state);
+                }
+                switch (t.putNode(txn, state, json)) {
                     case ADDED -> added.add(entry.getKey());
                     case CHANGED -> changed.add(entry.getKey());
                     case UNCHANGED -> { }

@@ -192,6 +192,22 @@ class IndexerTest {
     }
 
     @Test
+    void reExtractionKeepsCallersAToolStoredAfterTheExtractorReadTheNode(@TempDir Path repo) throws Exception {
+        Files.writeString(repo.resolve("m.py"), "def f():\n    return 1\n");
+        index(repo);
+        Files.writeString(repo.resolve("m.py"), "def f(x=0):\n    return x\n");
+        try (NodeStore store = NodeStore.open(repo)) {
+            NodeState read = store.get("m.py::f").orElseThrow(); // what the extractor saw
+            store.update("m.py::f", Map.of("callers", List.of("other.py::g"))); // a tool, meanwhile
+            NodeState fresh = read.with(Map.of("signature", "def f(x=0)", "callers", List.of()));
+            store.replaceFile(store.getFileIndex("m.py").orElseThrow(), List.of(fresh), null, Indexer::keepToolFields);
+            NodeState stored = store.get("m.py::f").orElseThrow();
+            assertEquals("def f(x=0)", stored.signature());
+            assertEquals(List.of("other.py::g"), stored.callers());
+        }
+    }
+
+    @Test
     void nodesOfDeletedFilesAreRemovedWithTheirPages(@TempDir Path repo) throws Exception {
         write(repo, "a.py", "def one():\n    return 1\n");
         write(repo, "b.py", "def two():\n    return 2\n");

@@ -282,4 +282,27 @@ class NodeStoreTest {
     static List<String> ids(List<NodeState> states) {
         return states.stream().map(s -> s.id().toString()).toList();
     }
+
+    @Test
+    void aFilesLastTextIsKeptWithItsNodesAndForgottenWithThem() {
+        String text = "def f():\n    return 'été'\n".repeat(500);
+        store.replaceFile(index("a.py", "h1", 0), fileNodes("a.py", 2, "h1"), text);
+        assertEquals(text, store.fileText("a.py").orElseThrow());
+        store.replaceFile(index("a.py", "h2", 0), fileNodes("a.py", 2, "h2"));
+        assertEquals(text, store.fileText("a.py").orElseThrow(), "a replace without text keeps the last one");
+        store.gcOrphans(f -> false);
+        assertTrue(store.fileText("a.py").isEmpty());
+    }
+
+    @Test
+    void aNodesLastChangeIsKeptOnlyWhileTheNodeExists() {
+        List<NodeState> nodes = fileNodes("a.py", 2, "h1");
+        store.replaceFile(index("a.py", "h1", 0), nodes);
+        String id = nodes.get(1).id().toString();
+        store.putLastChanges(java.util.Map.of(id, "{\"kind\":\"changed\"}", "a.py::ghost", "{}"));
+        assertEquals("{\"kind\":\"changed\"}", store.lastChange(id).orElseThrow());
+        assertTrue(store.lastChange("a.py::ghost").isEmpty(), "no change is kept for a node that is not stored");
+        store.replaceFile(index("a.py", "h2", 0), List.of(nodes.get(0)));
+        assertTrue(store.lastChange(id).isEmpty(), "removing the node removes its change");
+    }
 }
