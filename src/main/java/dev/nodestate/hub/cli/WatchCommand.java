@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hub watch [PATH]}: index, then keep node state and pages fresh while files change. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Index the repository, then watch it: every saved change is re-extracted, diffed, run through",
-                "rules/ and triage, and the approved updates run in the sandbox. Ctrl-C or SIGTERM stops cleanly."})
+        description = "Index the repository, then watch it: every saved change is re-extracted, diffed, run through "
+                + "rules/ and triage, and the approved updates run in the sandbox. Ctrl-C or SIGTERM stops cleanly.")
 final class WatchCommand implements Callable<Integer> {
 
     @ParentCommand
