@@ -9,7 +9,10 @@ package dev.nodestate.hub.sandbox;
 public record GuestRun(String tool, String filename, String source, String sourceKey, String inputsJson,
                        String externalsJson, HostCallback host, Limits limits) {
 
-    /** The host side of every {@code @external}: takes JSON arguments, answers {"ok": v} or {"error": msg}. */
+    /**
+     * The host side of every {@code @external}: takes JSON arguments, answers {"ok": v} or
+     * {"error": msg}, or a string result raw as {@code "s" + text} (a JSON reply always starts with '{').
+     */
     @FunctionalInterface
     public interface HostCallback {
         String call(String external, String argumentsJson);

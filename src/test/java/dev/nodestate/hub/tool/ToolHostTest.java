@@ -150,6 +150,15 @@ class ToolHostTest {
     }
 
     @Test
+    void aStringFromTheHostArrivesExactlyAsSentWhateverItLooksLike() {
+        for (String text : new String[] {"", "s", "{\"ok\": 1}", "sss\n", "caf\u00e9 \ud83d\ude00 \\ \"q\" \t\u0000end"}) {
+            Externals externals = new Externals().add("give", "give() -> str", args -> TextNode.valueOf(text));
+            String source = "from grail import external\n@external\ndef give() -> str: ...\ngive()";
+            assertEquals(text, Tools.run(source, Map.of(), externals, null).value().asText());
+        }
+    }
+
+    @Test
     void theSeedExtractorRunsUnchanged(@TempDir Path repo) throws Exception {
         String seed = Files.readString(Path.of("bench/seed/extract_signatures.pym"));
         Files.writeString(repo.resolve("m.py"), """
