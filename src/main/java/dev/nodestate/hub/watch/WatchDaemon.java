@@ -5,6 +5,7 @@ import dev.nodestate.hub.index.Indexer;
 import dev.nodestate.hub.markdown.MarkdownPages;
 import dev.nodestate.hub.rules.RulesRegistry;
 import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.serve.HubServer;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.Externals;
 import dev.nodestate.hub.tool.HostExternals;
@@ -45,6 +46,7 @@ public final class WatchDaemon {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Debouncer debouncer;
+    private volatile java.time.Instant lastUpdate;
 
     public WatchDaemon(Options options, PythonRuntime runtime, PrintWriter err) {
         this.options = options;
@@ -87,6 +89,23 @@ public final class WatchDaemon {
                     if (stopping) {
                         return;
                     }
+                    lastUpdate = java.time.Instant.now();
+                    HubServer.Probe probe = new HubServer.Probe() {
+                        @Override
+                        public int queueDepth() {
+                            return scheduler.depth();
+                        }
+
+                        @Override
+                        public java.time.Instant lastUpdate() {
+                            return lastUpdate;
+                        }
+                    };
+                    try (HubServer server = HubServer.start(root, store, probe, debouncer::add, HubServer.Options.DEFAULT,
+                            message -> {
+                                err.println("hub: " + message);
+                                err.flush();
+                            })) {
                     ChangePipeline pipeline = new ChangePipeline(root, store, indexer,
                             (bundle, node) -> rules.current().evaluate(bundle, node).candidates(),
                             new DeterministicTriage(options.budget(), name -> has(tools, name)), scheduler,
@@ -94,8 +113,11 @@ public final class WatchDaemon {
                     err.printf("hub: watching %s (%d directories, pid %d); Ctrl-C stops%n", root, watcher.directories(),
                             ProcessHandle.current().pid());
                     err.flush();
+                    err.printf("hub: serving on %s%n", server.socket());
+                    err.flush();
                     loop(debouncer, pipeline, onBatch);
                     debouncer.close();
+                    }
                 }
             }
         } finally {
@@ -115,7 +137,9 @@ public final class WatchDaemon {
                 return;
             }
             try {
-                onBatch.accept(pipeline.process(batch.paths(), batch.rescan()));
+                ChangePipeline.BatchResult result = pipeline.process(batch.paths(), batch.rescan());
+                lastUpdate = java.time.Instant.now();
+                onBatch.accept(result);
             } catch (IOException | RuntimeException e) {
                 if (stopping) {
                     return;

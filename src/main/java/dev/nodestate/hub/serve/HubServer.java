@@ -1,0 +1,303 @@
+package dev.nodestate.hub.serve;
+
+import dev.nodestate.hub.store.NodeStore;
+import dev.nodestate.hub.trace.TraceLog;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The hub's Unix domain socket ({@code .agentfs/hub.sock}, mode 0600), one virtual thread per
+ * connection. Two framings share the socket, told apart by what the client does:
+ * <ul>
+ * <li><b>seed</b>: the client writes one JSON object (no newline) and then waits or half-closes;
+ *     the server answers with one JSON document and closes. This is the original Python client.
+ * <li><b>NDJSON</b>: the client ends a request with {@code \n}; the server answers with one line and
+ *     keeps the connection for the next request.
+ * </ul>
+ * Rule: bytes are scanned as they arrive. A newline outside any JSON object/array ends a request in
+ * NDJSON mode (and once a connection has sent one, every newline does). A JSON object or array
+ * that is complete at the end of what has arrived, with no newline after it, is a seed request.
+ * EOF ends the request in hand. Requests over {@link #MAX_REQUEST} bytes are answered with an error
+ * without being decoded.
+ */
+public final class HubServer implements AutoCloseable {
+
+    /** Largest request decoded, in bytes. */
+    public static final int MAX_REQUEST = 1 << 20;
+
+    /** What the daemon tells the server about itself. */
+    public interface Probe {
+        /** Node jobs waiting in the scheduler. */
+        int queueDepth();
+
+        /** When the hub last finished a batch or the cold start; null before that. */
+        Instant lastUpdate();
+
+        Probe NONE = new Probe() {
+            @Override
+            public int queueDepth() {
+                return 0;
+            }
+
+            @Override
+            public Instant lastUpdate() {
+                return null;
+            }
+        };
+    }
+
+    /** Settings: the freshness age threshold and the hint queue's size. */
+    public record Options(Duration maxAge, int hintCapacity) {
+        public static final Options DEFAULT = new Options(Duration.ofHours(24), 1024);
+    }
+
+    private final Path socket;
+    private final Path repo;
+    private final ServerSocketChannel server;
+    private final Requests requests;
+    private final HintQueue hints;
+    private final TraceLog contextTrace;
+    private final TraceLog hintTrace;
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private HubServer(Path repo, Path socket, ServerSocketChannel server, Requests requests, HintQueue hints,
+            TraceLog contextTrace, TraceLog hintTrace) {
+        this.repo = repo;
+        this.socket = socket;
+        this.server = server;
+        this.requests = requests;
+        this.hints = hints;
+        this.contextTrace = contextTrace;
+        this.hintTrace = hintTrace;
+        this.acceptor = Thread.ofPlatform().daemon().name("hub-socket").unstarted(this::accept);
+    }
+
+    /**
+     * Binds the socket of {@code repo} and starts serving {@code store}. {@code refresh} gets the
+     * repo-relative file of every accepted hint; {@code warn} gets messages for the user (a fallback
+     * socket path).
+     */
+    public static HubServer start(Path repo, NodeStore store, Probe probe, Consumer<String> refresh, Options options,
+            Consumer<String> warn) throws IOException {
+        Path root = repo.toAbsolutePath().normalize();
+        Path socket = SocketPath.prepare(root, warn);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket), 256);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(socket);
+            throw new IOException("cannot serve on " + socket + ": " + e.getMessage(), e);
+        }
+        TraceLog contextTrace = TraceLog.open(root, "context");
+        TraceLog hintTrace = TraceLog.open(root, "hints");
+        HintQueue hints = new HintQueue(options.hintCapacity(), hintTrace, refresh);
+        Clock clock = Clock.systemUTC();
+        Requests requests = new Requests(root, store, new Freshness(root, options.maxAge(), clock), contextTrace, hints, probe, clock);
+        requests.socket(socket);
+        HubServer s = new HubServer(root, socket, server, requests, hints, contextTrace, hintTrace);
+        s.acceptor.start();
+        return s;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    private void accept() {
+        while (!closed) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                System.err.println("hub: socket accept failed: " + e.getMessage());
+                continue;
+            }
+            clients.add(ch);
+            Thread.ofVirtual().name("hub-conn").start(() -> serve(ch));
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        try (ch) {
+            new Connection(ch).run();
+        } catch (IOException e) {
+            // the client went away
+        } finally {
+            clients.remove(ch);
+        }
+    }
+
+    /** One connection's framing state. */
+    private final class Connection {
+        private final SocketChannel ch;
+        private byte[] msg = new byte[1024];
+        private int len;
+        private boolean oversized;
+        private boolean content; // a non-whitespace byte in the current request
+        private int depth;
+        private boolean inString;
+        private boolean escape;
+        private boolean structured; // the request opened an object or array
+        private boolean ndjson;
+
+        Connection(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        void run() throws IOException {
+            ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+            while (!closed) {
+                in.clear();
+                int n = ch.read(in);
+                if (n < 0) {
+                    if (content) {
+                        reply(ndjson);
+                    }
+                    return;
+                }
+                byte[] a = in.array();
+                for (int i = 0; i < n; i++) {
+                    byte b = a[i];
+                    if (b == '\n' && (ndjson || depth <= 0)) {
+                        ndjson = true;
+                        if (content) {
+                            reply(true);
+                        } else {
+                            reset();
+                        }
+                        continue;
+                    }
+                    scan(b);
+                }
+                if (!ndjson && structured && depth <= 0 && !inString) {
+                    reply(false); // seed framing: one object, no newline: answer and close
+                    return;
+                }
+            }
+        }
+
+        private void scan(byte b) {
+            if (len < MAX_REQUEST) {
+                if (len == msg.length) {
+                    msg = java.util.Arrays.copyOf(msg, Math.min(MAX_REQUEST, msg.length * 2));
+                }
+                msg[len++] = b;
+            } else {
+                oversized = true;
+            }
+            if (inString) {
+                if (escape) {
+                    escape = false;
+                } else if (b == '\\') {
+                    escape = true;
+                } else if (b == '"') {
+                    inString = false;
+                }
+                return;
+            }
+            switch (b) {
+                case ' ', '\t', '\r', '\n' -> { }
+                case '{', '[' -> {
+                    depth++;
+                    structured = true;
+                    content = true;
+                }
+                case '}', ']' -> {
+                    depth--;
+                    content = true;
+                }
+                case '"' -> {
+                    inString = true;
+                    content = true;
+                }
+                default -> content = true;
+            }
+        }
+
+        private void reply(boolean line) throws IOException {
+            String answer = oversized
+                    ? Requests.error("request refused: larger than " + MAX_REQUEST + " bytes (1 MiB); send smaller requests")
+                    : requests.answer(msg, len);
+            byte[] out = (line ? answer + "\n" : answer).getBytes(StandardCharsets.UTF_8);
+            ByteBuffer buf = ByteBuffer.wrap(out);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            reset();
+        }
+
+        private void reset() {
+            len = 0;
+            oversized = false;
+            content = false;
+            depth = 0;
+            inString = false;
+            escape = false;
+            structured = false;
+            if (msg.length > 64 * 1024) {
+                msg = new byte[1024];
+            }
+        }
+    }
+
+    /** Stops accepting, closes every connection, drains the hint queue, removes the socket file. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        for (SocketChannel ch : clients) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        try {
+            acceptor.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hints.close();
+        contextTrace.close();
+        hintTrace.close();
+        try {
+            Files.deleteIfExists(socket);
+            if (!socket.equals(SocketPath.preferred(repo))) {
+                Files.deleteIfExists(SocketPath.pointer(repo));
+            }
+        } catch (IOException e) {
+            System.err.println("hub: cannot remove " + socket + ": " + e.getMessage());
+        }
+    }
+}

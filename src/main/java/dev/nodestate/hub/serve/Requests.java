@@ -1,0 +1,339 @@
+package dev.nodestate.hub.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.nodestate.hub.store.NodeId;
+import dev.nodestate.hub.store.NodeState;
+import dev.nodestate.hub.store.NodeStore;
+import dev.nodestate.hub.trace.TraceLog;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Answers one decoded request (a JSON object with a {@code type}) with one JSON document. Never
+ * throws: every problem becomes {@code {"error": "..."}}. Types: health, status, get_context (the
+ * seed's shape), get_node, search, callers, callees, tests, similar, context, hint.
+ */
+final class Requests {
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+
+    static final List<String> TYPES = List.of("health", "status", "get_context", "get_node", "search", "callers",
+            "callees", "tests", "similar", "context", "hint");
+
+    private final Path root;
+    private final NodeStore store;
+    private final Freshness freshness;
+    private final TraceLog contextTrace;
+    private final HintQueue hints;
+    private final HubServer.Probe probe;
+    private final Clock clock;
+    private final Instant started;
+    private volatile Path socket;
+
+    Requests(Path root, NodeStore store, Freshness freshness, TraceLog contextTrace, HintQueue hints,
+            HubServer.Probe probe, Clock clock) {
+        this.root = root;
+        this.store = store;
+        this.freshness = freshness;
+        this.contextTrace = contextTrace;
+        this.hints = hints;
+        this.probe = probe;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    void socket(Path socket) {
+        this.socket = socket;
+    }
+
+    /** Error reply for a request that could not even be decoded. */
+    static String error(String message) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("error", message);
+        return o.toString();
+    }
+
+    String answer(byte[] request, int length) {
+        JsonNode req;
+        try {
+            req = JSON.readTree(request, 0, length);
+        } catch (java.io.IOException e) {
+            return error("malformed JSON: " + firstLine(e.getMessage()));
+        }
+        if (req == null || !req.isObject()) {
+            return error("a request is a JSON object with a \"type\" (one of " + String.join(", ", TYPES) + ")");
+        }
+        String type = req.path("type").asText("");
+        try {
+            return switch (type) {
+                case "health" -> health();
+                case "status" -> status();
+                case "get_context" -> getContext(req);
+                case "get_node" -> getNode(req);
+                case "search" -> search(req);
+                case "callers", "callees", "tests" -> relation(req, type);
+                case "similar" -> similar(req);
+                case "context" -> context(req);
+                case "hint" -> hint(req);
+                default -> error("Unknown request type: " + (req.has("type") ? req.get("type").toString() : "(none)")
+                        + "; types: " + String.join(", ", TYPES));
+            };
+        } catch (BadRequest e) {
+            return error(e.getMessage());
+        } catch (RuntimeException e) {
+            return error(type + " failed: " + e.getMessage());
+        }
+    }
+
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private String health() {
+        NodeStore.Stats s = store.stats();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("status", "ok");
+        o.put("nodes", s.nodes());
+        o.put("files", s.files());
+        return o.toString();
+    }
+
+    private String status() {
+        NodeStore.Stats s = store.stats();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("status", "ok");
+        o.put("running", true);
+        o.put("pid", ProcessHandle.current().pid());
+        o.put("root", root.toString());
+        o.put("socket", socket == null ? null : socket.toString());
+        o.put("uptime_seconds", Duration.between(started, clock.instant()).toMillis() / 1000.0);
+        o.put("files", s.files());
+        o.put("nodes", s.nodes());
+        o.put("last_update", probe.lastUpdate());
+        o.put("queue_depth", probe.queueDepth());
+        o.put("hints_queued", hints.depth());
+        o.put("max_age_hours", freshness.maxAge().toMinutes() / 60.0);
+        return write(o);
+    }
+
+    /** The seed's get_context: {"nodes": {id: NodeState}}; unknown ids are left out. Accepts "nodes" (the seed client) or "node_ids". */
+    private String getContext(JsonNode req) {
+        List<String> ids = idList(req, req.has("nodes") ? "nodes" : "node_ids");
+        Map<String, NodeState> found = store.getMany(ids);
+        String requester = requester(req);
+        StringBuilder sb = new StringBuilder(256 * (found.size() + 1)).append("{\"nodes\":{");
+        boolean first = true;
+        for (String id : ids) {
+            NodeState state = found.get(id);
+            trace("get_context", id, freshness.blob(id, state), requester);
+            if (state == null) {
+                continue;
+            }
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            sb.append(quote(id)).append(':').append(state.toJson());
+        }
+        return sb.append("}}").toString();
+    }
+
+    private String getNode(JsonNode req) {
+        String id = nodeId(req);
+        Optional<NodeState> state = store.get(id);
+        if (state.isEmpty()) {
+            return notFound(id);
+        }
+        return "{\"node_id\":" + quote(id) + ",\"node\":" + state.get().toJson() + "}";
+    }
+
+    private String search(JsonNode req) {
+        String pattern = req.path("pattern").asText(req.path("query").asText(""));
+        if (pattern.isEmpty()) {
+            throw new BadRequest("search needs a \"pattern\" (a part of a node id; * and ? are wildcards)");
+        }
+        int limit = Math.max(1, Math.min(req.path("limit").asInt(50), 1000));
+        Pattern regex = Pattern.compile("(?i).*" + Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q") + ".*");
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (String id : store.ids()) {
+            if (regex.matcher(id).matches()) {
+                store.get(id).ifPresent(n -> {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("id", id);
+                    r.put("type", n.nodeType().name().toLowerCase(Locale.ROOT));
+                    r.put("signature", n.signature());
+                    r.put("file", n.filePath());
+                    r.put("line", n.startLine());
+                    results.add(r);
+                });
+                if (results.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return write(Map.of("pattern", pattern, "results", results));
+    }
+
+    private String relation(JsonNode req, String type) {
+        String id = nodeId(req);
+        Optional<NodeState> state = store.get(id);
+        if (state.isEmpty()) {
+            return notFound(id);
+        }
+        NodeState n = state.get();
+        List<String> list = switch (type) {
+            case "callers" -> n.callers();
+            case "callees" -> n.callees();
+            default -> n.relatedTests();
+        };
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("node_id", id);
+        o.put(type, list);
+        if (list == null) {
+            o.put("note", type + " not computed yet for this node");
+        }
+        return write(o);
+    }
+
+    private String similar(JsonNode req) {
+        String id = nodeId(req);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("node_id", id);
+        o.put("similar", List.of());
+        o.put("note", "search_similar is not installed in this hub and no similarity field is stored; nothing to return");
+        return write(o);
+    }
+
+    /** HubContextBlob of one node ({"node_id"}) or several ({"node_ids"}); always traced. */
+    private String context(JsonNode req) {
+        String requester = requester(req);
+        if (req.has("node_ids")) {
+            List<String> ids = idList(req, "node_ids");
+            Map<String, NodeState> found = store.getMany(ids);
+            Map<String, HubContextBlob> blobs = new LinkedHashMap<>();
+            for (String id : ids) {
+                HubContextBlob b = freshness.blob(id, found.get(id));
+                trace("context", id, b, requester);
+                blobs.put(id, b);
+            }
+            return write(Map.of("contexts", blobs));
+        }
+        String id = nodeId(req);
+        HubContextBlob b = freshness.blob(id, store.get(id).orElse(null));
+        trace("context", id, b, requester);
+        return write(Map.of("context", b));
+    }
+
+    private String hint(JsonNode req) {
+        String id = nodeId(req);
+        JsonNode facts = req.get("facts");
+        if (facts == null || !facts.isObject()) {
+            throw new BadRequest("a hint needs \"facts\": a JSON object (got " + (facts == null ? "nothing" : facts.getNodeType()
+                    .name().toLowerCase(Locale.ROOT)) + ")");
+        }
+        JsonNode reason = req.get("reason");
+        if (reason != null && !reason.isTextual() && !reason.isNull()) {
+            throw new BadRequest("a hint's \"reason\" is a string");
+        }
+        String file = NodeId.parse(id).file();
+        boolean queued = hints.offer(new HintQueue.Hint(id, file, facts, reason == null ? null : reason.asText(null),
+                requester(req), clock.instant()));
+        if (!queued) {
+            return error("busy, hint dropped: the hint queue is full; try again later");
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("status", "queued");
+        o.put("node_id", id);
+        o.put("refresh", file);
+        o.put("note", "hints are recorded and trigger a refresh of the file; they never write node fields");
+        return write(o);
+    }
+
+    private void trace(String type, String id, HubContextBlob b, String requester) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("ts", clock.instant());
+        entry.put("type", type);
+        entry.put("node_id", id);
+        entry.put("hub_state_key", b.hubStateKey());
+        entry.put("hub_last_updated", b.lastUpdated());
+        entry.put("freshness_status", b.freshnessStatus());
+        entry.put("requester", requester);
+        contextTrace.append(entry);
+    }
+
+    private static String requester(JsonNode req) {
+        JsonNode r = req.get("requester");
+        return r != null && r.isTextual() && !r.asText().isBlank() ? r.asText() : "unknown";
+    }
+
+    private static String nodeId(JsonNode req) {
+        JsonNode id = req.get("node_id");
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            throw new BadRequest("\"" + req.path("type").asText() + "\" needs \"node_id\": a node id such as pkg/mod.py::Class.method");
+        }
+        try {
+            return NodeId.parse(id.asText()).toString();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("bad node_id " + id + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> idList(JsonNode req, String field) {
+        JsonNode ids = req.get(field);
+        if (ids == null || !ids.isArray()) {
+            throw new BadRequest("\"" + req.path("type").asText() + "\" needs \"" + field + "\": a list of node ids");
+        }
+        List<String> out = new ArrayList<>(ids.size());
+        for (JsonNode id : ids) {
+            if (!id.isTextual()) {
+                throw new BadRequest("\"" + field + "\" holds a non-string: " + id);
+            }
+            out.add(id.asText());
+        }
+        return out;
+    }
+
+    private static String notFound(String id) {
+        return write(Map.of("error", "no node " + id + " in this hub", "code", "not_found", "node_id", id));
+    }
+
+    private static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a reply: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+}
