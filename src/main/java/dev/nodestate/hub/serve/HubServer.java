@@ -107,7 +107,7 @@ public final class HubServer implements AutoCloseable {
             Files.deleteIfExists(socket);
             throw new IOException("cannot serve on " + socket + ": " + e.getMessage(), e);
         }
-        TraceLog contextTrace = TraceLog.open(root, "context");
+        TraceLog contextTrace = TraceLog.openBatched(root, "context"); // a line per request: group-committed
         TraceLog hintTrace = TraceLog.open(root, "hints");
         HintQueue hints = new HintQueue(options.hintCapacity(), hintTrace, refresh);
         Clock clock = Clock.systemUTC();
@@ -262,6 +262,11 @@ public final class HubServer implements AutoCloseable {
                 msg = new byte[1024];
             }
         }
+    }
+
+    /** Waits until every context served so far is in its trace file. */
+    public void syncTraces() throws InterruptedException {
+        contextTrace.sync();
     }
 
     /** Stops accepting, closes every connection, drains the hint queue, removes the socket file. */

@@ -139,21 +139,21 @@ final class Requests {
     /** The seed's get_context: {"nodes": {id: NodeState}}; unknown ids are left out. Accepts "nodes" (the seed client) or "node_ids". */
     private String getContext(JsonNode req) {
         List<String> ids = idList(req, req.has("nodes") ? "nodes" : "node_ids");
-        Map<String, NodeState> found = store.getMany(ids);
+        Map<String, NodeStore.Stored> found = store.getManyStored(ids);
         String requester = requester(req);
-        StringBuilder sb = new StringBuilder(256 * (found.size() + 1)).append("{\"nodes\":{");
+        StringBuilder sb = new StringBuilder(1024 * (found.size() + 1)).append("{\"nodes\":{");
         boolean first = true;
         for (String id : ids) {
-            NodeState state = found.get(id);
-            trace("get_context", id, freshness.blob(id, state), requester);
-            if (state == null) {
+            NodeStore.Stored stored = found.get(id);
+            trace("get_context", id, freshness.blob(id, stored == null ? null : stored.state()), requester);
+            if (stored == null) {
                 continue;
             }
             if (!first) {
                 sb.append(',');
             }
             first = false;
-            sb.append(quote(id)).append(':').append(state.toJson());
+            sb.append(quote(id)).append(':').append(stored.json()); // the stored JSON is the state's JSON
         }
         return sb.append("}}").toString();
     }
@@ -269,16 +269,16 @@ final class Requests {
         return write(o);
     }
 
+    /** One context trace line, written by hand: this runs for every request (Jackson's bean path cost the most CPU). */
     private void trace(String type, String id, HubContextBlob b, String requester) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("ts", clock.instant());
-        entry.put("type", type);
-        entry.put("node_id", id);
-        entry.put("hub_state_key", b.hubStateKey());
-        entry.put("hub_last_updated", b.lastUpdated());
-        entry.put("freshness_status", b.freshnessStatus());
-        entry.put("requester", requester);
-        contextTrace.append(entry);
+        StringBuilder line = new StringBuilder(256).append("{\"ts\":\"").append(clock.instant())
+                .append("\",\"type\":").append(quote(type))
+                .append(",\"node_id\":").append(quote(id))
+                .append(",\"hub_state_key\":").append(b.hubStateKey() == null ? "null" : quote(b.hubStateKey()))
+                .append(",\"hub_last_updated\":").append(b.lastUpdated() == null ? "null" : "\"" + b.lastUpdated() + "\"")
+                .append(",\"freshness_status\":").append(quote(b.freshnessStatus()))
+                .append(",\"requester\":").append(quote(requester)).append('}');
+        contextTrace.appendLine(line.toString());
     }
 
     private static String requester(JsonNode req) {
@@ -318,11 +318,7 @@ final class Requests {
     }
 
     private static String quote(String s) {
-        try {
-            return JSON.writeValueAsString(s);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return '"' + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 
     private static String write(Object value) {

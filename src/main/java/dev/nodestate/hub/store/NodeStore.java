@@ -151,6 +151,40 @@ public final class NodeStore implements AutoCloseable {
     }
 
     /** The stored states of {@code ids}, in the order asked; missing ids are left out. */
+    /** A node as stored: its state and its JSON (the bytes in the store, not re-encoded). */
+    public record Stored(NodeState state, String json) {
+    }
+
+    /**
+     * As {@link #getMany}, with each node's stored JSON. For servers answering the same nodes over and
+     * over: a node whose bytes did not change since the last call is not decoded again.
+     */
+    public Map<String, Stored> getManyStored(Collection<String> ids) {
+        return read((t, txn) -> {
+            Map<String, Stored> found = new LinkedHashMap<>();
+            for (String id : ids) {
+                jetbrains.exodus.ByteIterable v = t.rawNode(txn, id);
+                if (v == null) {
+                    continue;
+                }
+                String json = new String(v.getBytesUnsafe(), 0, v.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+                Stored cached = decoded.get(id);
+                if (cached == null || !cached.json().equals(json)) {
+                    cached = new Stored(Codec.read(json, NodeState.class), json);
+                    if (decoded.size() >= DECODED_MAX) {
+                        decoded.clear(); // a simple bound: the hot set refills at once
+                    }
+                    decoded.put(id, cached);
+                }
+                found.put(id, cached);
+            }
+            return found;
+        });
+    }
+
+    private static final int DECODED_MAX = 20_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Stored> decoded = new java.util.concurrent.ConcurrentHashMap<>();
+
     public Map<String, NodeState> getMany(Collection<String> ids) {
         return read((t, txn) -> {
             Map<String, NodeState> found = new LinkedHashMap<>();

@@ -54,6 +54,11 @@ record Tables(Store nodes, Store byFile, Store files, Store texts, Store changes
         meta.put(txn, text("schema"), IntegerBinding.intToEntry(SCHEMA));
     }
 
+    /** The stored JSON of a node, or null. */
+    ByteIterable rawNode(Transaction txn, String id) {
+        return nodes.get(txn, text(NodeId.keyOf(id)));
+    }
+
     NodeState node(Transaction txn, String id) {
         String key = NodeId.keyOf(id);
         ByteIterable v = nodes.get(txn, text(key));

@@ -30,9 +30,20 @@ public final class TraceLog implements AutoCloseable {
     private final Path file;
     private Writer out;
     private boolean failed;
+    // group commit (see openBatched): lines wait here for the writer thread, which writes what has piled
+    // up and flushes once; appended/written count lines so sync() can wait for its own
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> pending;
+    private final java.util.concurrent.atomic.AtomicLong appended = new java.util.concurrent.atomic.AtomicLong();
+    private long written;
+    private Thread writer;
+    private volatile boolean closing;
 
-    private TraceLog(Path file) {
+    private TraceLog(Path file, boolean batched) {
         this.file = file;
+        this.pending = batched ? new java.util.concurrent.ConcurrentLinkedQueue<>() : null;
+        if (batched) {
+            writer = Thread.ofPlatform().daemon().name("hub-trace-" + file.getFileName()).start(this::drain);
+        }
     }
 
     public static Path directory(Path repo) {
@@ -41,7 +52,63 @@ public final class TraceLog implements AutoCloseable {
 
     /** The log {@code name}.jsonl of {@code repo}, opened lazily on the first entry. */
     public static TraceLog open(Path repo, String name) {
-        return new TraceLog(directory(repo).resolve(name + ".jsonl"));
+        return new TraceLog(directory(repo).resolve(name + ".jsonl"), false);
+    }
+
+    /**
+     * A log for hot paths (a line per socket request): {@link #appendLine} only queues the line; a
+     * writer thread writes whatever has piled up and flushes once, so requests neither wait for the
+     * disk nor queue on a lock. Lines reach the file within about a millisecond; {@link #sync} waits.
+     */
+    public static TraceLog openBatched(Path repo, String name) {
+        return new TraceLog(directory(repo).resolve(name + ".jsonl"), true);
+    }
+
+    private void drain() {
+        while (true) {
+            if (pending.isEmpty()) {
+                if (closing) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(this, 50_000_000); // appendLine unparks
+                continue;
+            }
+            synchronized (this) {
+                String line;
+                int n = 0;
+                try {
+                    open();
+                    while ((line = pending.poll()) != null) {
+                        out.write(line);
+                        out.write('\n');
+                        n++;
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    while (pending.poll() != null) {
+                        n++;
+                    }
+                    report("cannot append to " + file + ": " + e.getMessage());
+                }
+                written += n;
+                notifyAll();
+            }
+        }
+    }
+
+    /** Waits until every line appended before this call is in the file (batched logs; others always are). */
+    public synchronized void sync() throws InterruptedException {
+        long target = appended.get();
+        while (pending != null && written < target && writer.isAlive()) {
+            wait(100);
+        }
+    }
+
+    private void open() throws IOException {
+        if (out == null) {
+            Files.createDirectories(file.getParent());
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
     }
 
     /** One compact JSON line in the traces' format (snake_case, ISO times). */
@@ -57,7 +124,7 @@ public final class TraceLog implements AutoCloseable {
         return file;
     }
 
-    public synchronized void append(Object entry) {
+    public void append(Object entry) {
         String line;
         try {
             line = MAPPER.writeValueAsString(entry);
@@ -65,11 +132,26 @@ public final class TraceLog implements AutoCloseable {
             report("cannot encode a trace entry: " + e.getOriginalMessage());
             return;
         }
-        try {
-            if (out == null) {
-                Files.createDirectories(file.getParent());
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        appendLine(line);
+    }
+
+    /** Appends one entry already encoded as a single line of JSON (the caller guarantees both). */
+    public void appendLine(String line) {
+        if (pending != null) {
+            boolean wasEmpty = pending.isEmpty();
+            pending.add(line);
+            appended.incrementAndGet();
+            if (wasEmpty) {
+                java.util.concurrent.locks.LockSupport.unpark(writer);
             }
+            return;
+        }
+        writeNow(line);
+    }
+
+    private synchronized void writeNow(String line) {
+        try {
+            open();
             out.write(line);
             out.write('\n');
             out.flush();
@@ -78,7 +160,7 @@ public final class TraceLog implements AutoCloseable {
         }
     }
 
-    private void report(String message) {
+    private synchronized void report(String message) {
         if (!failed) {
             failed = true;
             System.err.println("hub: " + message + " (traces are skipped until this is fixed; updates go on)");
@@ -86,7 +168,19 @@ public final class TraceLog implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (writer != null) {
+            closing = true;
+            try {
+                writer.join(5_000); // it writes what is pending first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeFile();
+    }
+
+    private synchronized void closeFile() {
         if (out != null) {
             try {
                 out.close();

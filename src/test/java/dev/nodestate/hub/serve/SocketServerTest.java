@@ -129,6 +129,7 @@ class SocketServerTest {
     }
 
     List<JsonNode> trace(String name) throws Exception {
+        server.syncTraces();
         Path f = repo.resolve(".agentfs/traces/" + name + ".jsonl");
         List<JsonNode> out = new ArrayList<>();
         if (Files.exists(f)) {
