@@ -90,39 +90,41 @@ public final class WatchDaemon {
                         return;
                     }
                     lastUpdate = java.time.Instant.now();
-                    HubServer.Probe probe = new HubServer.Probe() {
-                        @Override
-                        public int queueDepth() {
-                            return scheduler.depth();
-                        }
-
-                        @Override
-                        public java.time.Instant lastUpdate() {
-                            return lastUpdate;
-                        }
-                    };
-                    try (HubServer server = HubServer.start(root, store, probe, debouncer::add, HubServer.Options.DEFAULT,
-                            message -> {
-                                err.println("hub: " + message);
-                                err.flush();
-                            })) {
                     ChangePipeline pipeline = new ChangePipeline(root, store, indexer,
                             (bundle, node) -> rules.current().evaluate(bundle, node).candidates(),
                             new DeterministicTriage(options.budget(), name -> has(tools, name)), scheduler,
                             options.maxBytes(), () -> stopping);
-                    err.printf("hub: watching %s (%d directories, pid %d); Ctrl-C stops%n", root, watcher.directories(),
-                            ProcessHandle.current().pid());
-                    err.flush();
-                    err.printf("hub: serving on %s%n", server.socket());
-                    err.flush();
-                    loop(debouncer, pipeline, onBatch);
-                    debouncer.close();
+                    try (HubServer server = HubServer.start(root, store, probe(scheduler), debouncer::add,
+                            HubServer.Options.DEFAULT, message -> {
+                                err.println("hub: " + message);
+                                err.flush();
+                            })) {
+                        err.printf("hub: watching %s (%d directories, pid %d), serving on %s; Ctrl-C stops%n", root,
+                                watcher.directories(), ProcessHandle.current().pid(), server.socket());
+                        err.flush();
+                        loop(debouncer, pipeline, onBatch);
+                        debouncer.close();
                     }
                 }
             }
         } finally {
             stopped.countDown();
         }
+    }
+
+    /** What `hub status` reports about the update side. */
+    private HubServer.Probe probe(Scheduler scheduler) {
+        return new HubServer.Probe() {
+            @Override
+            public int queueDepth() {
+                return scheduler.depth();
+            }
+
+            @Override
+            public java.time.Instant lastUpdate() {
+                return lastUpdate;
+            }
+        };
     }
 
     private void loop(Debouncer debouncer, ChangePipeline pipeline, Consumer<ChangePipeline.BatchResult> onBatch) {
