@@ -37,7 +37,7 @@ public final class PidFile implements AutoCloseable {
         }
     }
 
-    static PidFile claim(Path repo) {
+    public static PidFile claim(Path repo) {
         OptionalLong other = running(repo);
         long self = ProcessHandle.current().pid();
         if (other.isPresent() && other.getAsLong() != self) {
