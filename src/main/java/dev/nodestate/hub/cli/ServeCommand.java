@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -39,11 +38,7 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(root)) {
             throw new HubException(ExitCode.NOT_FOUND, "no such directory: " + root);
         }
-        OptionalLong running = PidFile.running(root);
-        if (running.isPresent()) {
-            throw new HubException(ExitCode.BUSY, "a hub is already running on " + root + " (pid " + running.getAsLong()
-                    + "); it serves the socket already");
-        }
+        PidFile.refuseIfRunning(root);
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);

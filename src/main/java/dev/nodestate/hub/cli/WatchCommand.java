@@ -6,6 +6,7 @@ import dev.nodestate.hub.index.Discovery;
 import dev.nodestate.hub.sandbox.PythonRuntime;
 import dev.nodestate.hub.triage.DeterministicTriage;
 import dev.nodestate.hub.update.ChangePipeline;
+import dev.nodestate.hub.watch.PidFile;
 import dev.nodestate.hub.watch.WatchDaemon;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,11 +70,7 @@ final class WatchCommand implements Callable<Integer> {
         if (quietMillis < 0 || maxMillis < quietMillis || budget < 1 || queue < 1) {
             throw new HubException(ExitCode.USAGE, "need 0 <= --quiet-ms <= --max-delay-ms, --budget >= 1 and --queue >= 1");
         }
-        java.util.OptionalLong running = dev.nodestate.hub.watch.PidFile.running(root);
-        if (running.isPresent()) { // say so before spending seconds on starting Python
-            throw new HubException(ExitCode.BUSY, "a hub is already running on " + root + " (pid " + running.getAsLong()
-                    + "); stop it with `kill " + running.getAsLong() + "`, or use `hub show` / `hub find`, which read its store");
-        }
+        dev.nodestate.hub.watch.PidFile.refuseIfRunning(root); // before spending seconds on starting Python
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int lanes = PythonRuntime.defaultLanes();

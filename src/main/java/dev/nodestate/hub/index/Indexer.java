@@ -46,6 +46,10 @@ public final class Indexer {
         return BATCH;
     }
 
+    /** The tools every (re-)extraction runs: their results are known once a file has been indexed. */
+    public static final Set<String> EXTRACTION_TOOLS = Set.of(Extraction.PYTHON_TOOL, Extraction.JAVA_TOOL,
+            Extraction.COMPLEXITY_TOOL);
+
     /** Progress after each file. */
     public record Progress(int done, int total, String file) {
     }

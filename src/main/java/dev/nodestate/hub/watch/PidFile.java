@@ -37,13 +37,18 @@ public final class PidFile implements AutoCloseable {
         }
     }
 
-    public static PidFile claim(Path repo) {
+    /** Throws BUSY, naming the pid, when another live hub holds {@code repo}. */
+    public static void refuseIfRunning(Path repo) {
         OptionalLong other = running(repo);
-        long self = ProcessHandle.current().pid();
-        if (other.isPresent() && other.getAsLong() != self) {
+        if (other.isPresent() && other.getAsLong() != ProcessHandle.current().pid()) {
             throw new HubException(ExitCode.BUSY, "a hub is already running on " + repo + " (pid " + other.getAsLong()
-                    + "); stop it with `kill " + other.getAsLong() + "`, or use `hub show` / `hub find`, which read its store");
+                    + "); stop it with `hub stop " + repo + "`, or use `hub show` / `hub find`, which read its store");
         }
+    }
+
+    public static PidFile claim(Path repo) {
+        refuseIfRunning(repo);
+        long self = ProcessHandle.current().pid();
         Path file = of(repo);
         try {
             Files.createDirectories(file.getParent());

@@ -19,7 +19,6 @@ import dev.nodestate.hub.update.Scheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -36,9 +35,6 @@ public final class WatchDaemon {
     public record Options(Path repo, Path toolsDir, Path rulesDir, int lanes, long quietMillis, long maxMillis,
                           long maxBytes, int budget, int queueCapacity) {
     }
-
-    /** Tools whose results the change detection already has: candidates naming them do not run again. */
-    static final Set<String> DETECTION_TOOLS = Set.of("extract_signatures", "extract_java", "compute_complexity");
 
     private final Options options;
     private final PythonRuntime runtime;
@@ -79,7 +75,7 @@ public final class WatchDaemon {
                 // (files the cold start already indexed are skipped by their hash when the batch comes)
                 try (TreeWatcher watcher = new TreeWatcher(root, new Discovery(root, options.maxBytes()), debouncer);
                      Scheduler scheduler = new Scheduler(store, new MarkdownPages(root, store), tools, host, externals,
-                             trace, DETECTION_TOOLS, options.lanes(), options.queueCapacity())) {
+                             trace, Indexer.EXTRACTION_TOOLS, options.lanes(), options.queueCapacity())) {
                     onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
                         @Override
                         public boolean cancelled() {
