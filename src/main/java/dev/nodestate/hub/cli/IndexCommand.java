@@ -5,6 +5,11 @@ import dev.nodestate.hub.HubException;
 import dev.nodestate.hub.HubException.ExitCode;
 import dev.nodestate.hub.index.Discovery;
 import dev.nodestate.hub.index.Indexer;
+import dev.nodestate.hub.markdown.MarkdownPages;
+import dev.nodestate.hub.refs.CrossFileAnalysis;
+import dev.nodestate.hub.tool.ToolRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.nodestate.hub.sandbox.PythonRuntime;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.Externals;
@@ -59,34 +64,89 @@ final class IndexCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, System.console() != null && System.console().isTerminal() && !json);
         Indexer.Summary s;
+        CrossFileAnalysis.Summary refs;
         int lanes = PythonRuntime.defaultLanes();
         try (HubSession session = main.session();
              NodeStore store = NodeStore.open(root)) {
-            Externals externals = HostExternals.standard(root);
+            CrossFileAnalysis analysis = new CrossFileAnalysis(store, new MarkdownPages(root, store));
+            Externals externals = HostExternals.standard(root).with(analysis.externals());
             Path tools = toolsDir != null ? toolsDir : HubSession.defaultToolsDir();
-            s = new Indexer(root, store, () -> {
-                session.runtime(lanes);
-                return new Indexer.Tools(session.registry(tools, externals), session.host(), externals);
-            }, lanes).run(maxBytes, progress::update);
+            Set<String> changed = ConcurrentHashMap.newKeySet();
+            ToolRegistry[] registry = new ToolRegistry[1];
+            java.util.function.Supplier<Indexer.Tools> bound = () -> {
+                synchronized (registry) {
+                    if (registry[0] == null) {
+                        session.runtime(lanes);
+                        registry[0] = session.registry(tools, externals);
+                        analysis.bind(registry[0], session.host(), externals);
+                    }
+                    return new Indexer.Tools(registry[0], session.host(), externals);
+                }
+            };
+            s = new Indexer(root, store, bound, lanes).run(maxBytes, progress::update, new Indexer.Listener() {
+                @Override
+                public void stored(Indexer.FileChange change, NodeStore.Replaced replaced) {
+                    if (!change.removed()) {
+                        changed.add(change.path());
+                    }
+                }
+            });
+            progress.finish();
+            Set<String> pending = analysis.pending(changed);
+            if (!pending.isEmpty()) {
+                bound.get();
+                refs = analysis.catchUp(pending, lanes, line -> {
+                    if (!json) {
+                        err.println(line);
+                        err.flush();
+                    }
+                });
+            } else {
+                refs = analysis.catchUp(Set.of(), lanes, line -> { });
+            }
+            if (registry[0] != null) {
+                registry[0].close();
+            }
         }
-        progress.finish();
         if (json) {
             ObjectNode doc = Json.MAPPER.valueToTree(s);
             doc.remove("elapsed");
             doc.put("elapsed_ms", s.elapsed().toMillis());
             doc.put("root", root.toString());
+            if (refs != null) {
+                ObjectNode r = Json.MAPPER.valueToTree(refs);
+                r.remove("references");
+                r.remove("tests");
+                r.put("references_ms", refs.references().toMillis());
+                r.put("tests_ms", refs.tests().toMillis());
+                doc.set("references", r);
+            }
             spec.commandLine().getOut().println(Json.pretty(doc));
         } else {
             err.printf("indexed %s: %d files (%d re-extracted, %d unchanged, %d removed), %d nodes, %d skipped, %d errors, %d pages written, %.1f s%n",
                     root, s.files(), s.indexed(), s.unchanged(), s.removed(), s.nodes(), s.skipped(), s.errors().size(),
                     s.pagesWritten(), s.elapsed().toMillis() / 1000.0);
             s.errors().forEach(e -> err.println("  error: " + e));
+            if (refs == null && !s.errors().isEmpty() && s.nodes() == 0) {
+                // nothing indexed: nothing to say about references
+            } else if (refs == null && !changedAny(s)) {
+                // an unchanged tree whose references are all known
+            } else if (refs == null) {
+                err.println("references: tools/find_callees.pym is not installed; callers and callees were not computed");
+            } else if (refs.files() > 0) {
+                err.println(refs.describe());
+                refs.errors().forEach(e -> err.println("  error: " + e));
+            }
             if (verbose) {
                 s.skippedBy().forEach((reason, n) -> err.printf("  skipped %d (%s), e.g. %s%n", n, reason,
                         String.join(", ", s.skippedExamples().getOrDefault(reason, java.util.List.of()))));
             }
         }
         return 0;
+    }
+
+    private static boolean changedAny(Indexer.Summary s) {
+        return s.indexed() > 0 || s.removed() > 0;
     }
 
     /** A progress bar on a terminal, plain lines otherwise (every 10%). */

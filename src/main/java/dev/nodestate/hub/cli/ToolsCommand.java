@@ -11,6 +11,8 @@ import dev.nodestate.hub.sandbox.Limits;
 import dev.nodestate.hub.sandbox.ToolException;
 import dev.nodestate.hub.tool.Externals;
 import dev.nodestate.hub.tool.HostExternals;
+import dev.nodestate.hub.refs.CrossFileAnalysis;
+import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.PymChecker;
 import dev.nodestate.hub.tool.PymTool;
 import dev.nodestate.hub.tool.ToolRegistry;
@@ -79,7 +81,7 @@ final class ToolsCommand implements Runnable {
             int warnings = 0;
             ArrayNode report = Json.MAPPER.createArrayNode();
             try (HubSession session = parent.main.session()) {
-                PymChecker checker = session.checker(HostExternals.standard(Path.of("").toAbsolutePath()));
+                PymChecker checker = session.checker(HostExternals.standard(Path.of("").toAbsolutePath()).with(CrossFileAnalysis.offlineExternals()));
                 for (Path file : files) {
                     PymTool tool;
                     try {
@@ -127,7 +129,7 @@ final class ToolsCommand implements Runnable {
         @Override
         public Integer call() {
             try (HubSession session = parent.main.session();
-                 ToolRegistry registry = session.registry(parent.toolsDir(), HostExternals.standard(Path.of("").toAbsolutePath()))) {
+                 ToolRegistry registry = session.registry(parent.toolsDir(), HostExternals.standard(Path.of("").toAbsolutePath()).with(CrossFileAnalysis.offlineExternals()))) {
                 print(registry.list(), json, spec.commandLine().getOut());
             }
             return 0;
@@ -199,6 +201,23 @@ final class ToolsCommand implements Runnable {
         @Override
         public Integer call() {
             Externals externals = HostExternals.standard(repo.toAbsolutePath());
+            NodeStore store = null;
+            if (java.nio.file.Files.isDirectory(NodeStore.stateDir(repo.toAbsolutePath()))) {
+                store = NodeStore.openReadOnly(repo.toAbsolutePath()); // the cross-file tools query what the hub stored
+                externals = externals.with(new CrossFileAnalysis(store, null).externals());
+            } else {
+                externals = externals.with(CrossFileAnalysis.offlineExternals());
+            }
+            try {
+                return run(externals);
+            } finally {
+                if (store != null) {
+                    store.close();
+                }
+            }
+        }
+
+        private Integer run(Externals externals) {
             Limits caller = null;
             if (limits != null) {
                 try {

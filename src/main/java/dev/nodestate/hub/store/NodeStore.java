@@ -415,6 +415,44 @@ public final class NodeStore implements AutoCloseable {
         }));
     }
 
+    /**
+     * Stores reference tables (a null table forgets the file's) and updates nodes, all in one
+     * transaction; nodes that are not stored are skipped. Returns the new states of updated nodes.
+     */
+    public List<NodeState> applyReferences(Map<String, String> tables, Map<String, UnaryOperator<NodeState>> changes) {
+        changes.keySet().forEach(NodeId::parse);
+        return write((t, txn) -> {
+            tables.forEach((file, json) -> t.putReferences(txn, file, json));
+            List<NodeState> out = new ArrayList<>();
+            for (var entry : changes.entrySet()) {
+                NodeState old = t.node(txn, entry.getKey());
+                if (old != null) {
+                    NodeState next = entry.getValue().apply(old);
+                    if (t.putNode(txn, next, Codec.bytes(next)) != Tables.Put.UNCHANGED) {
+                        out.add(next);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every stored reference table (JSON), by file. */
+    public Map<String, String> referenceTables() {
+        return read(Tables::allReferences);
+    }
+
+    /** The ids of one file's nodes, in id order (reads the per-file index only). */
+    public List<String> idsOf(String file) {
+        NodeId.module(file);
+        return read((t, txn) -> t.ids(txn, file));
+    }
+
+    /** Whether a node with this id is stored (reads the key only). */
+    public boolean contains(String id) {
+        return read((t, txn) -> t.rawNode(txn, id) != null);
+    }
+
     public Stats stats() {
         return read((t, txn) -> new Stats(t.nodes().count(txn), t.files().count(txn)));
     }

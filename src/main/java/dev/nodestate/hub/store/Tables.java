@@ -25,12 +25,14 @@ import jetbrains.exodus.env.Transaction;
  * <li>{@code texts}: file to its last indexed text (deflated UTF-8), so a change can be diffed
  * against what the hub saw before;
  * <li>{@code changes}: node id to its last change (the diff bundle as JSON), for {@code hub rules explain};
+ * <li>{@code refs}: file to its reference table (deflated JSON from {@code find_callees}: the calls of
+ * each of its nodes, unresolved), which the reference index resolves across files;
  * <li>{@code meta}: {@code schema} to the layout version.
  * </ul>
  * Counts come from the stores' own sizes, which Xodus keeps in each tree and updates in the same
  * transaction as the change, so {@code count} is O(1) and cannot drift from the data.
  */
-record Tables(Store nodes, Store byFile, Store files, Store texts, Store changes, Store meta) {
+record Tables(Store nodes, Store byFile, Store files, Store texts, Store changes, Store refs, Store meta) {
 
     static final int SCHEMA = 1;
 
@@ -41,6 +43,7 @@ record Tables(Store nodes, Store byFile, Store files, Store texts, Store changes
                 env.openStore("files", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
                 env.openStore("texts", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
                 env.openStore("changes", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
+                env.openStore("refs", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn),
                 env.openStore("meta", StoreConfig.WITHOUT_DUPLICATES, txn));
     }
 
@@ -118,6 +121,7 @@ record Tables(Store nodes, Store byFile, Store files, Store texts, Store changes
         byFile.delete(txn, text(file));
         files.delete(txn, text(file));
         texts.delete(txn, text(file));
+        refs.delete(txn, text(file));
         return ids;
     }
 
@@ -181,6 +185,26 @@ record Tables(Store nodes, Store byFile, Store files, Store texts, Store changes
     String fileText(Transaction txn, String file) {
         ByteIterable v = texts.get(txn, text(file));
         return v == null ? null : Codec.inflate(v.getBytesUnsafe(), v.getLength(), "text of " + file);
+    }
+
+    void putReferences(Transaction txn, String file, String json) {
+        if (json == null) {
+            refs.delete(txn, text(file));
+        } else {
+            refs.put(txn, text(file), new ArrayByteIterable(Codec.deflate(json)));
+        }
+    }
+
+    /** Every file's reference table, by file. */
+    java.util.Map<String, String> allReferences(Transaction txn) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try (Cursor c = refs.openCursor(txn)) {
+            while (c.getNext()) {
+                String file = StringBinding.entryToString(c.getKey());
+                out.put(file, Codec.inflate(c.getValue().getBytesUnsafe(), c.getValue().getLength(), "references of " + file));
+            }
+        }
+        return out;
     }
 
     static ByteIterable text(String s) {

@@ -51,6 +51,14 @@ public final class ChangePipeline {
     private final java.util.function.BooleanSupplier stopping;
 
     /** @param stopping when true, the batch ends between files (the rest is picked up on the next run) */
+    /** Deleted files are forgotten by the reference index too (their nodes leave others' callers/callees). */
+    public ChangePipeline withAnalysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {
+        this.analysis = analysis;
+        return this;
+    }
+
+    private volatile dev.nodestate.hub.refs.CrossFileAnalysis analysis;
+
     public ChangePipeline(Path root, NodeStore store, Indexer indexer, BiFunction<DiffBundle, NodeState, List<Candidate>> rules,
             Triage triage, Scheduler scheduler, long maxBytes, java.util.function.BooleanSupplier stopping) {
         this.stopping = stopping;
@@ -74,6 +82,9 @@ public final class ChangePipeline {
             summary = indexer.run(maxBytes, p -> { }, collector);
         } else {
             summary = indexer.update(files, maxBytes, p -> { }, collector);
+        }
+        if (analysis != null && !collector.removedFiles.isEmpty()) {
+            analysis.forget(collector.removedFiles);
         }
         List<DiffBundle> bundles = Differ.pairAcrossFiles(collector.bundles());
         Map<String, String> lastChanges = new LinkedHashMap<>();
@@ -126,6 +137,7 @@ public final class ChangePipeline {
     /** Diffs each file as the indexer stores it; sets docstring_outdated on the way in. */
     private static final class Collector implements Indexer.Listener {
         private final List<DiffBundle> bundles = Collections.synchronizedList(new ArrayList<>());
+        private final java.util.Set<String> removedFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.function.BooleanSupplier stopping;
 
         Collector(java.util.function.BooleanSupplier stopping) {
@@ -164,6 +176,7 @@ public final class ChangePipeline {
         @Override
         public void stored(Indexer.FileChange change, NodeStore.Replaced replaced) {
             if (change.removed()) {
+                removedFiles.add(change.path());
                 bundles.addAll(Differ.compare(before(change), null));
             }
         }

@@ -53,6 +53,7 @@ public final class Scheduler implements AutoCloseable {
     private final TraceLog trace;
     private final Set<String> detectionTools;
     private final int capacity;
+    private volatile dev.nodestate.hub.refs.CrossFileAnalysis analysis;
 
     private final LinkedHashMap<String, UpdateJob> nodeJobs = new LinkedHashMap<>();
     private final LinkedHashMap<String, Set<String>> fileJobs = new LinkedHashMap<>();
@@ -74,6 +75,15 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < workers; i++) {
             this.workers.add(Thread.ofPlatform().daemon().name("hub-update-" + i).start(this::work));
         }
+    }
+
+    /**
+     * Where {@code find_callees}-style results ({@code {"references": [tables]}}) go: the analysis
+     * indexes them and writes callees/callers itself. Without one, such results are a tool failure.
+     */
+    public Scheduler withAnalysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {
+        this.analysis = analysis;
+        return this;
     }
 
     /** Queues a node's approved updates (or traces it at once when nothing was approved). */
@@ -201,6 +211,16 @@ public final class Scheduler implements AutoCloseable {
         try {
             PymTool tool = tools.get(c.tool());
             JsonNode result = host.run(tool, inputs(tool, c, nodeId, file), externals, null).value();
+            if (result != null && result.has("references")) {
+                var sink = analysis;
+                if (sink == null) {
+                    throw new IllegalArgumentException(c.tool() + " returned references, but this hub keeps no reference index");
+                }
+                var applied = sink.accept(result.get("references"));
+                applied.errors().forEach(e -> System.err.println("hub: " + c.tool() + ": " + e));
+                return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", List.of("callees", "callers"),
+                        applied.errors().isEmpty() ? null : String.join("; ", applied.errors()));
+            }
             Map<String, Map<String, Object>> changes = changes(c.tool(), nodeId, result);
             List<String> fields = new ArrayList<>();
             changes.forEach((id, fieldValues) -> {
@@ -240,7 +260,8 @@ public final class Scheduler implements AutoCloseable {
 
     /**
      * A tool's result as field changes per node: either an object of fields for the node itself
-     * ({@code {"complexity": 3}}) or {@code {"nodes": {id: {fields}}}} for several nodes.
+     * ({@code {"complexity": 3}}) or {@code {"nodes": {id: {fields}}}} for several nodes. A top-level
+     * {@code "report"} (evidence, similar nodes...) is for people and traces, never stored.
      */
     static Map<String, Map<String, Object>> changes(String tool, String nodeId, JsonNode result) {
         if (result == null || !result.isObject()) {
@@ -251,7 +272,11 @@ public final class Scheduler implements AutoCloseable {
         if (result.has("nodes")) {
             result.get("nodes").fields().forEachRemaining(e -> out.put(e.getKey(), fields(tool, e.getKey(), e.getValue())));
         } else {
-            out.put(nodeId, fields(tool, nodeId, result));
+            com.fasterxml.jackson.databind.node.ObjectNode own = result.deepCopy();
+            own.remove("report");
+            if (!own.isEmpty() || !result.has("report")) {
+                out.put(nodeId, fields(tool, nodeId, own));
+            }
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.nodestate.hub.watch;
 
 import dev.nodestate.hub.index.Discovery;
 import dev.nodestate.hub.index.Indexer;
+import dev.nodestate.hub.refs.CrossFileAnalysis;
 import dev.nodestate.hub.markdown.MarkdownPages;
 import dev.nodestate.hub.rules.RulesRegistry;
 import dev.nodestate.hub.sandbox.PythonRuntime;
@@ -57,7 +58,8 @@ public final class WatchDaemon {
         try (PidFile pid = PidFile.claim(root);
              NodeStore store = NodeStore.open(root);
              TraceLog trace = TraceLog.open(root, "updates")) {
-            Externals externals = HostExternals.standard(root);
+            CrossFileAnalysis analysis = new CrossFileAnalysis(store, new MarkdownPages(root, store));
+            Externals externals = HostExternals.standard(root).with(analysis.externals());
             ToolHost host = new ToolHost(runtime);
             try (ToolRegistry tools = new ToolRegistry(options.toolsDir(), new PymChecker(runtime, externals)).watch();
                  RulesRegistry rules = new RulesRegistry(options.rulesDir(), name -> has(tools, name))) {
@@ -69,6 +71,7 @@ public final class WatchDaemon {
                 rules.problems().forEach(p -> err.println("hub: " + p.describe()));
                 rules.watch();
                 Indexer indexer = new Indexer(root, store, () -> new Indexer.Tools(tools, host, externals), options.lanes());
+                analysis.bind(tools, host, externals);
                 Debouncer debouncer = new Debouncer(options.quietMillis(), options.maxMillis());
                 this.debouncer = debouncer;
                 // watch before the cold start: a save during indexing waits in the debouncer instead of being missed
@@ -76,20 +79,35 @@ public final class WatchDaemon {
                 try (TreeWatcher watcher = new TreeWatcher(root, new Discovery(root, options.maxBytes()), debouncer);
                      Scheduler scheduler = new Scheduler(store, new MarkdownPages(root, store), tools, host, externals,
                              trace, Indexer.EXTRACTION_TOOLS, options.lanes(), options.queueCapacity())) {
+                    java.util.Set<String> coldChanged = java.util.concurrent.ConcurrentHashMap.newKeySet();
                     onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
                         @Override
                         public boolean cancelled() {
                             return stopping;
                         }
+
+                        @Override
+                        public void stored(Indexer.FileChange change, NodeStore.Replaced replaced) {
+                            if (!change.removed()) {
+                                coldChanged.add(change.path());
+                            }
+                        }
                     }));
                     if (stopping) {
                         return;
+                    }
+                    scheduler.withAnalysis(analysis);
+                    CrossFileAnalysis.Summary refs = analysis.catchUp(coldChanged, options.lanes(), line -> { });
+                    if (refs != null && refs.files() > 0) {
+                        err.println("hub: " + refs.describe());
+                        refs.errors().forEach(e -> err.println("hub:   " + e));
+                        err.flush();
                     }
                     lastUpdate = java.time.Instant.now();
                     ChangePipeline pipeline = new ChangePipeline(root, store, indexer,
                             (bundle, node) -> rules.current().evaluate(bundle, node).candidates(),
                             new DeterministicTriage(options.budget(), name -> has(tools, name)), scheduler,
-                            options.maxBytes(), () -> stopping);
+                            options.maxBytes(), () -> stopping).withAnalysis(analysis);
                     try (HubServer server = HubServer.start(root, store, probe(scheduler), debouncer::add,
                             HubServer.Options.DEFAULT, message -> {
                                 err.println("hub: " + message);
