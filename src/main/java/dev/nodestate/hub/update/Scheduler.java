@@ -179,7 +179,7 @@ public final class Scheduler implements AutoCloseable {
         List<TraceEntry.ToolRun> runs = new ArrayList<>();
         Map<String, Map<String, UnaryOperator<NodeState>>> byFile = new LinkedHashMap<>();
         for (Decision.Verdict v : job.decision().approved()) {
-            runs.add(runTool(v.candidate(), job.nodeId(), job.file(), byFile));
+            runs.add(runTool(v.candidate(), job.nodeId(), job.file(), byFile, job.seen()));
         }
         apply(byFile);
         boolean failed = runs.stream().anyMatch(r -> r.outcome().equals("failed"));
@@ -192,7 +192,7 @@ public final class Scheduler implements AutoCloseable {
         for (NodeState node : store.byFile(file)) {
             for (String tool : toolNames) {
                 Candidate c = new Candidate(node.id().toString(), tool, Map.of(), 0, "queue full: file-level work", "(collapsed)", "");
-                runs.add(runTool(c, c.nodeId(), file, byFile));
+                runs.add(runTool(c, c.nodeId(), file, byFile, Instant.now()));
             }
         }
         apply(byFile);
@@ -202,7 +202,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Runs one tool for one node, collecting its field changes per file; never throws for a tool failure. */
     private TraceEntry.ToolRun runTool(Candidate c, String nodeId, String file,
-            Map<String, Map<String, UnaryOperator<NodeState>>> byFile) {
+            Map<String, Map<String, UnaryOperator<NodeState>>> byFile, Instant seen) {
         if (detectionTools.contains(c.tool())) {
             return new TraceEntry.ToolRun(c.tool(), 0, "from change detection", List.of(), null);
         }
@@ -210,7 +210,12 @@ public final class Scheduler implements AutoCloseable {
         Instant now = Instant.now();
         try {
             PymTool tool = tools.get(c.tool());
-            JsonNode result = host.run(tool, inputs(tool, c, nodeId, file), externals, null).value();
+            Map<String, JsonNode> inputs = inputs(tool, c, nodeId, file);
+            if (!inputs.containsKey("node_id") && !inputs.containsKey("node_ids") && !ranSince(c.tool() + " " + new TreeMap<>(inputs), seen, now)) {
+                // a file-wide run (find_callees on the file) that another node of the same change already started
+                return new TraceEntry.ToolRun(c.tool(), 0, "already run for this change", List.of(), null);
+            }
+            JsonNode result = host.run(tool, inputs, externals, null).value();
             if (result != null && result.has("references")) {
                 var sink = analysis;
                 if (sink == null) {
@@ -243,13 +248,29 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** The candidate's arguments plus node_id / file_path / file_paths when the tool declares them. */
+    private final Map<String, Instant> fileWideRuns = new HashMap<>();
+
+    /** Records a file-wide run starting {@code now}; false when one with the same inputs started after {@code seen}. */
+    private synchronized boolean ranSince(String key, Instant seen, Instant now) {
+        Instant last = fileWideRuns.get(key);
+        if (last != null && !last.isBefore(seen)) {
+            return false;
+        }
+        if (fileWideRuns.size() > 10_000) {
+            fileWideRuns.clear();
+        }
+        fileWideRuns.put(key, now);
+        return true;
+    }
+
+    /** The candidate's arguments plus node_id / node_ids / file_path / file_paths when the tool declares them. */
     private static Map<String, JsonNode> inputs(PymTool tool, Candidate c, String nodeId, String file) {
         Map<String, JsonNode> in = new HashMap<>();
         c.args().forEach((k, v) -> in.put(k, JSON.valueToTree(v)));
         for (PymTool.InputSpec spec : tool.inputs()) {
             switch (spec.name()) {
                 case "node_id" -> in.putIfAbsent("node_id", JsonNodeFactory.instance.textNode(nodeId));
+                case "node_ids" -> in.putIfAbsent("node_ids", JsonNodeFactory.instance.arrayNode().add(nodeId));
                 case "file_path" -> in.putIfAbsent("file_path", JsonNodeFactory.instance.textNode(file));
                 case "file_paths" -> in.putIfAbsent("file_paths", JsonNodeFactory.instance.arrayNode().add(file));
                 default -> { }
