@@ -17,7 +17,8 @@ import java.util.PriorityQueue;
  * sub-tokens, keywords and token-shape bigrams of each function's and class's source, 512
  * dimensions, cosine similarity). Built from the store on first use, then kept per file: a
  * changed file's vectors are recomputed, nothing else. Exact search over every vector (about
- * 10 ms per query at 20,000 nodes); deterministic, ties broken by id.
+ * 10 ms per query at 20,000 nodes); deterministic, ties broken by id. A node's own class and
+ * members are left out of its results, since they contain its text.
  */
 final class SimilarityIndex {
 
@@ -42,8 +43,9 @@ final class SimilarityIndex {
                 .thenComparing(Scored::id, Comparator.reverseOrder()));
         for (Map<String, float[]> vectors : byFile.values()) {
             for (var e : vectors.entrySet()) {
-                if (e.getKey().equals(id)) {
-                    continue;
+                String other = e.getKey();
+                if (other.equals(id) || other.startsWith(id + ".") || id.startsWith(other + ".")) {
+                    continue; // itself, its members, the class it belongs to: they contain its text
                 }
                 double score = dot(query, e.getValue());
                 if (best.size() < k) {

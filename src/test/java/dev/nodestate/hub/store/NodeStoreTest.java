@@ -295,6 +295,25 @@ class NodeStoreTest {
     }
 
     @Test
+    void anEmptyFilesTextReadsBackEmpty() {
+        store.replaceFile(index("__init__.py", "h0", 0), fileNodes("__init__.py", 1, "h0"), "");
+        assertEquals("", store.fileText("__init__.py").orElseThrow());
+    }
+
+    @Test
+    void referenceTablesAreStoredWithTheirNodeUpdatesAndForgottenWithTheFile() {
+        List<NodeState> nodes = fileNodes("a.py", 2, "h1");
+        store.replaceFile(index("a.py", "h1", 0), nodes);
+        String id = nodes.get(1).id().toString();
+        store.applyReferences(java.util.Map.of("a.py", "{\"calls\":{}}"),
+                java.util.Map.of(id, s -> s.with(java.util.Map.of("callers", List.of("b.py::g")))));
+        assertEquals(java.util.Map.of("a.py", "{\"calls\":{}}"), store.referenceTables());
+        assertEquals(List.of("b.py::g"), store.get(id).orElseThrow().callers());
+        store.invalidateFile("a.py");
+        assertTrue(store.referenceTables().isEmpty());
+    }
+
+    @Test
     void aNodesLastChangeIsKeptOnlyWhileTheNodeExists() {
         List<NodeState> nodes = fileNodes("a.py", 2, "h1");
         store.replaceFile(index("a.py", "h1", 0), nodes);
