@@ -2,6 +2,7 @@ package dev.nodestate.hub.cli;
 
 import dev.nodestate.hub.HubException;
 import dev.nodestate.hub.HubException.ExitCode;
+import dev.nodestate.hub.refs.CrossFileAnalysis;
 import dev.nodestate.hub.serve.HubServer;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.watch.PidFile;
@@ -56,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
         try (PidFile pid = PidFile.claim(root);
              NodeStore store = NodeStore.open(root);
              HubServer server = HubServer.start(root, store, HubServer.Probe.NONE, file -> { }, HubServer.Options.DEFAULT,
-                     message -> err.println("hub: " + message))) {
+                     message -> err.println("hub: " + message)).withAnalysis(new CrossFileAnalysis(store, null))) {
             NodeStore.Stats stats = store.stats();
             err.printf("hub: serving %s (%d nodes in %d files, not watching) on %s; Ctrl-C stops%n", root, stats.nodes(),
                     stats.files(), server.socket());

@@ -106,6 +106,18 @@ public final class CrossFileAnalysis {
         return index;
     }
 
+    /** The {@code k} nodes most similar to {@code id}: {"id", "score"} maps, best first. */
+    public List<Map<String, Object>> similar(String id, int k) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SimilarityIndex.Scored s : similar.similar(id, k)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", s.id());
+            m.put("score", s.score());
+            out.add(m);
+        }
+        return out;
+    }
+
     /** The externals the cross-file tools query. */
     public Externals externals() {
         return AnalysisExternals.of(store, index, similar);

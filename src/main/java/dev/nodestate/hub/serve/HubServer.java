@@ -122,6 +122,12 @@ public final class HubServer implements AutoCloseable {
         return socket;
     }
 
+    /** Serves {@code similar} and unresolved calls from the hub's cross-file analysis. */
+    public HubServer withAnalysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {
+        requests.analysis(analysis);
+        return this;
+    }
+
     private void accept() {
         while (!closed) {
             SocketChannel ch;

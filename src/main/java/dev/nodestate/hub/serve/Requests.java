@@ -212,15 +212,36 @@ final class Requests {
         if (list == null) {
             o.put("note", type + " not computed yet for this node");
         }
+        var a = analysis;
+        if (type.equals("callees") && a != null) {
+            o.put("unresolved", a.index().unresolvedOf(id));
+        }
         return write(o);
     }
 
+    private volatile dev.nodestate.hub.refs.CrossFileAnalysis analysis;
+
+    void analysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {
+        this.analysis = analysis;
+    }
+
+    /** {"node_id", "k" (default 5, at most 100)}: the most similar nodes with cosine scores. */
     private String similar(JsonNode req) {
         String id = nodeId(req);
+        if (!store.contains(id)) {
+            return notFound(id);
+        }
+        int k = Math.max(1, Math.min(100, req.path("k").asInt(5)));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("node_id", id);
-        o.put("similar", List.of());
-        o.put("note", "search_similar is not installed in this hub and no similarity field is stored; nothing to return");
+        var a = analysis;
+        if (a == null) {
+            o.put("similar", List.of());
+            o.put("note", "this hub keeps no similarity index; nothing to return");
+        } else {
+            o.put("similar", a.similar(id, k));
+            o.put("vector", dev.nodestate.hub.lang.SemanticVector.VERSION);
+        }
         return write(o);
     }
 

@@ -112,7 +112,7 @@ public final class WatchDaemon {
                             HubServer.Options.DEFAULT, message -> {
                                 err.println("hub: " + message);
                                 err.flush();
-                            })) {
+                            }).withAnalysis(analysis)) {
                         err.printf("hub: watching %s (%d directories, pid %d), serving on %s; Ctrl-C stops%n", root,
                                 watcher.directories(), ProcessHandle.current().pid(), server.socket());
                         err.flush();
