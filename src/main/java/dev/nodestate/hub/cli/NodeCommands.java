@@ -27,7 +27,12 @@ final class NodeCommands {
      * (after '::' or '.'), else the unique id containing it.
      */
     static NodeState resolve(NodeStore store, String query) {
-        var exact = store.get(query);
+        java.util.Optional<NodeState> exact;
+        try {
+            exact = store.get(query);
+        } catch (IllegalArgumentException notAnId) { // e.g. an absolute path: not an id, maybe a part of one
+            exact = java.util.Optional.empty();
+        }
         if (exact.isPresent()) {
             return exact.get();
         }
@@ -39,7 +44,8 @@ final class NodeCommands {
             return store.get(candidates.getFirst()).orElseThrow();
         }
         if (candidates.isEmpty()) {
-            throw new HubException(ExitCode.NOT_FOUND, "no node matches '" + query + "'; try `hub find " + query + "`");
+            throw new HubException(ExitCode.NOT_FOUND, "no node matches '" + query + "'; try `hub find " + query + "`"
+                    + (query.startsWith("/") ? " (a repository is chosen with --repo PATH)" : ""));
         }
         throw new HubException(ExitCode.USAGE, "'" + query + "' is ambiguous; candidates:\n  "
                 + String.join("\n  ", candidates.stream().limit(20).toList())

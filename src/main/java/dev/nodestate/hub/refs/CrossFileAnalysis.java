@@ -217,6 +217,11 @@ public final class CrossFileAnalysis {
      * reference index does not know yet. Null when {@code find_callees} is not installed.
      */
     public Summary catchUp(Collection<String> changed, int parallelism, Consumer<String> progress) {
+        Set<String> indexed = new java.util.HashSet<>(store.allIndexedFiles());
+        List<String> gone = index.files().stream().filter(f -> !indexed.contains(f)).sorted().toList();
+        if (!gone.isEmpty()) {
+            forget(gone); // deleted while no hub ran: their calls leave the callers they were in
+        }
         if (!available()) {
             return null;
         }

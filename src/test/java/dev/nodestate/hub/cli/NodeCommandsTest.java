@@ -62,6 +62,9 @@ class NodeCommandsTest {
         Result unknown = hub("show", "nothing_like_this", "--repo", repo.toString());
         assertEquals(3, unknown.code());
         assertTrue(unknown.err().contains("no node matches 'nothing_like_this'"), unknown.err());
+        Result path = hub("show", "--repo", repo.toString(), "/tmp/not-an-id");
+        assertEquals(3, path.code(), "an absolute path is no node id, and no internal error: " + path.err());
+        assertTrue(path.err().contains("--repo PATH"), path.err());
     }
 
     @Test
