@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * Prints figures for {@link JavaReferences} (not a test): the references of every Java file of a
  * tree, three times — cold (new JVM, new index: scan, parse, resolve), again on the same index after
  * {@code changed()} of one file (trees kept, every resolution redone), and with a new index in the
- * warm JVM — each with the solved / name-arity / external / unresolved counts. Default tree:
+ * warm JVM — each with the solved / name-arity / external / unresolved counts; also the cold load
+ * (scan and parse), the cost of one {@code changed()} and the heap the index keeps. Default tree:
  * commons-lang3's sources as Maven unpacks them ({@code mvn generate-test-resources}).
  *
  * <p>Run: {@code HUB_MAIN=dev.nodestate.hub.bench.JavaReferencesBenchmark ./hub [--src DIR] [--json]}.
@@ -57,6 +58,10 @@ public final class JavaReferencesBenchmark {
         System.err.printf(Locale.ROOT, "%-40s %5.1f s  (%d callables indexed)%n", "cold load: scan and parse", load, refs.indexedCallables());
         doc.put("cold_load_seconds", load);
         doc.set("cold", pass(refs, files, "cold: resolve every file"));
+        System.gc();
+        long heap = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
+        System.err.printf(Locale.ROOT, "%-40s %5d MB%n", "heap in use after a GC", heap);
+        doc.put("heap_mb_after_cold", heap);
         t = System.nanoTime();
         refs.changed(refs.root().relativize(files.getFirst().toRealPath()).toString());
         double changed = (System.nanoTime() - t) / 1e9;

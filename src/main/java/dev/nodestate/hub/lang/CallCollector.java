@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.javaparser.Position;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.TypeDeclaration;
+import com.github.javaparser.ast.expr.Expression;
 import com.github.javaparser.ast.expr.MethodCallExpr;
 import com.github.javaparser.ast.expr.ObjectCreationExpr;
 import com.github.javaparser.ast.stmt.ExplicitConstructorInvocationStmt;
 import com.github.javaparser.resolution.declarations.ResolvedMethodLikeDeclaration;
+import com.github.javaparser.resolution.declarations.ResolvedTypeParameterDeclaration;
 import com.github.javaparser.resolution.model.SymbolReference;
+import com.github.javaparser.resolution.types.ResolvedType;
 import com.github.javaparser.symbolsolver.javaparsermodel.JavaParserFacade;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -83,7 +89,7 @@ final class CallCollector {
             case ExplicitConstructorInvocationStmt s -> s.getArguments().size();
             default -> 0;
         };
-        Target target = solve(call, facade).orElseGet(() -> byNameAndArity(call, name, arity));
+        Target target = solve(call, facade).orElseGet(() -> byNameAndArity(call, name, arity, facade));
         counts[target.how().ordinal()]++;
         ObjectNode e = list.addObject();
         if (target.id() == null) {
@@ -119,12 +125,92 @@ final class CallCollector {
                 return Optional.empty();
             }
             ResolvedMethodLikeDeclaration d = ref.getCorrespondingDeclaration();
+            if (!argumentsFit(d, argumentTypes(call, facade)) || callsItselfThroughSuper(call, d)) {
+                return Optional.empty();
+            }
             Optional<String> id = refs.nodeId(d);
             return Optional.of(id.map(i -> new Target(How.SOLVED, i, null))
                     .orElseGet(() -> new Target(How.EXTERNAL, null, signature(d))));
         } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
             return Optional.empty(); // unsolved symbol, unsupported construct, or a solver bug: fall back
         }
+    }
+
+    /**
+     * Whether the declaration can take the arguments whose types are known. JavaParser 3.28.2 widens
+     * primitive arrays ({@code clone(long[])} solved to {@code clone(float[])}, {@code join(boolean[], ..)}
+     * to {@code join(Object[], ..)} in commons-lang3) and takes any argument for a bounded type
+     * variable ({@code Validate.notEmpty(String, ..)} solved to the {@code T extends Collection}
+     * overload), choosing among such overloads in an order that changes between runs. A declaration
+     * that fails this check goes to the name-and-arity fallback.
+     */
+    private static boolean argumentsFit(ResolvedMethodLikeDeclaration d, Map<Integer, ResolvedType> args) {
+        for (Map.Entry<Integer, ResolvedType> e : args.entrySet()) {
+            int i = e.getKey();
+            if (i >= d.getNumberOfParams() || d.getParam(i).isVariadic()) {
+                continue;
+            }
+            try {
+                ResolvedType arg = e.getValue().isTypeVariable() ? e.getValue().erasure() : e.getValue();
+                ResolvedType p = d.getParam(i).getType();
+                if (arg.isArray() && arg.asArrayType().getComponentType().isPrimitive() && p.isArray() && !p.describe().equals(arg.describe())) {
+                    return false;
+                }
+                if (p.isTypeVariable() && arg.isReferenceType()) {
+                    for (ResolvedTypeParameterDeclaration.Bound b : p.asTypeParameter().getBounds()) {
+                        if (b.isExtends() && !b.getType().erasure().isAssignableBy(arg)) {
+                            return false;
+                        }
+                    }
+                }
+            } catch (Exception | StackOverflowError | LinkageError | AssertionError unresolvable) {
+                // a type the solver cannot work with: no evidence against
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code super.m(..)} solved to the caller's own class: JavaParser 3.28.2 does this now and then
+     * (commons-lang3's MultilineRecursiveToStringStyle.appendDetail), never javac.
+     */
+    private static boolean callsItselfThroughSuper(Node call, ResolvedMethodLikeDeclaration d) {
+        if (!(call instanceof MethodCallExpr m) || !m.getScope().map(Expression::isSuperExpr).orElse(false)) {
+            return false;
+        }
+        Optional<Node> declaring = d.declaringType().toAst();
+        return declaring.isPresent() && declaring.get() == m.findAncestor(TypeDeclaration.class).orElse(null);
+    }
+
+    /** Argument index to type, for the arguments whose type the solver knows. */
+    private static Map<Integer, ResolvedType> argumentTypes(Node call, JavaParserFacade facade) {
+        List<Expression> args = switch (call) {
+            case MethodCallExpr m -> m.getArguments();
+            case ObjectCreationExpr o -> o.getArguments();
+            case ExplicitConstructorInvocationStmt s -> s.getArguments();
+            default -> List.of();
+        };
+        Map<Integer, ResolvedType> out = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            try {
+                out.put(i, facade.getType(args.get(i)));
+            } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
+                // unknown type: no constraint
+            }
+        }
+        return out;
+    }
+
+    /** The arguments of a primitive or primitive array type, as the extractor writes parameter types ({@code int}, {@code long[]}). */
+    private static Map<Integer, String> primitives(Map<Integer, ResolvedType> args) {
+        Map<Integer, String> out = new HashMap<>();
+        args.forEach((i, t) -> {
+            ResolvedType base = t.isArray() ? t.asArrayType().getComponentType() : t;
+            if (base.isPrimitive()) {
+                out.put(i, t.describe());
+            }
+        });
+        return out;
     }
 
     private static String signature(ResolvedMethodLikeDeclaration d) {
@@ -135,17 +221,37 @@ final class CallCollector {
         }
     }
 
-    private Target byNameAndArity(Node call, String name, int arity) {
+    private Target byNameAndArity(Node call, String name, int arity, JavaParserFacade facade) {
         List<CallableIndex.Callable> candidates = refs.index().candidates(name, arity);
         Predicate<CallableIndex.Callable> prefer = switch (call) {
-            case MethodCallExpr m -> JavaReferences.typeScope(m).map(JavaReferences::inType)
+            case MethodCallExpr m when m.getScope().map(Expression::isSuperExpr).orElse(false) ->
+                    JavaReferences.inType(JavaReferences.superclassName(m));
+            case MethodCallExpr m -> JavaReferences.typeScope(m).or(() -> scopeType(m, facade)).map(JavaReferences::inType)
                     .orElse(c -> c.file().equals(file));
             case ExplicitConstructorInvocationStmt s when s.isThis() -> c -> c.file().equals(file) && c.type().equals(name);
             default -> JavaReferences.inType(name);
         };
-        return CallableIndex.single(candidates, prefer)
+        Map<Integer, String> primitives = candidates.size() > 1 ? primitives(argumentTypes(call, facade)) : Map.of();
+        return CallableIndex.single(candidates, prefer, primitives)
                 .map(c -> new Target(How.NAME_ARITY, c.id(), null))
                 .orElse(Target.UNRESOLVED);
+    }
+
+    /** The simple name of the type of the call's scope expression ({@code style} in {@code style.append(..)}), if the solver knows it. */
+    private static Optional<String> scopeType(MethodCallExpr m, JavaParserFacade facade) {
+        if (m.getScope().isEmpty() || m.getScope().get().isThisExpr()) {
+            return Optional.empty(); // this.m(..) and m(..): the calling file is the better guess
+        }
+        try {
+            ResolvedType t = facade.getType(m.getScope().get());
+            if (t.isReferenceType()) {
+                String q = t.asReferenceType().getQualifiedName();
+                return Optional.of(q.substring(q.lastIndexOf('.') + 1));
+            }
+        } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
+            // unknown scope type
+        }
+        return Optional.empty();
     }
 
     /** The call's source text on one line, at most {@link JavaReferences#TEXT_LIMIT} characters. */

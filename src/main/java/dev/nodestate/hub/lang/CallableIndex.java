@@ -6,7 +6,6 @@ import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.BodyDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.github.javaparser.ast.body.CompactConstructorDeclaration;
-import com.github.javaparser.ast.body.EnumConstantDeclaration;
 import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.RecordDeclaration;
 import com.github.javaparser.ast.body.TypeDeclaration;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -25,10 +25,19 @@ import java.util.function.Predicate;
  */
 final class CallableIndex {
 
-    /** One callable: its node id, its file, the simple name of its type, its name and parameter count. */
-    record Callable(String id, String file, String type, String name, int params, boolean varargs) {
+    /** One callable: its node id, its file, the simple name of its type, its name and erased parameter types. */
+    record Callable(String id, String file, String type, String name, List<String> params, boolean varargs) {
         boolean takes(int arity) {
-            return varargs ? arity >= params - 1 : arity == params;
+            return varargs ? arity >= params.size() - 1 : arity == params.size();
+        }
+
+        /** Whether argument {@code i} of exactly {@code type} fits here as is (a varargs slot takes the element or the array). */
+        boolean accepts(int i, String type) {
+            if (varargs && i >= params.size() - 1) {
+                String element = params.getLast().substring(0, params.getLast().length() - 3);
+                return type.equals(element) || type.equals(element + "[]");
+            }
+            return i < params.size() && params.get(i).equals(type);
         }
     }
 
@@ -43,10 +52,11 @@ final class CallableIndex {
             if (JavaNames.member(n)) {
                 BodyDeclaration<?> b = (BodyDeclaration<?>) n;
                 NodeList<Parameter> params = JavaNames.params(b);
+                Map<String, String> vars = JavaNames.typeVars(JavaNames.typeScope(n.getParentNode().orElseThrow()), JavaNames.typeParams(b));
                 found.add(new Callable(file + "::" + JavaNames.memberName(b), file, simpleName(n.getParentNode().orElseThrow()),
-                        ((NodeWithSimpleName<?>) n).getNameAsString(), params.size(),
+                        ((NodeWithSimpleName<?>) n).getNameAsString(), params.stream().map(p -> JavaNames.erasedParam(p, vars)).toList(),
                         params.isNonEmpty() && params.getLast().orElseThrow().isVarArgs()));
-            } else if (n instanceof TypeDeclaration<?> t && !(n instanceof EnumConstantDeclaration) && JavaNames.named(t)) {
+            } else if (n instanceof TypeDeclaration<?> t && JavaNames.named(t)) {
                 implicitConstructor(file, t).ifPresent(found::add);
             }
         });
@@ -54,19 +64,20 @@ final class CallableIndex {
         found.forEach(c -> byName.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(c));
     }
 
-    private static java.util.Optional<Callable> implicitConstructor(String file, TypeDeclaration<?> t) {
+    private static Optional<Callable> implicitConstructor(String file, TypeDeclaration<?> t) {
         String id = file + "::" + JavaNames.typeName(t);
         if (t instanceof RecordDeclaration r) {
             boolean canonical = r.getMembers().stream().anyMatch(m -> m instanceof CompactConstructorDeclaration
                     || m instanceof ConstructorDeclaration c && c.getParameters().size() == r.getParameters().size());
-            return canonical ? java.util.Optional.empty()
-                    : java.util.Optional.of(new Callable(id, file, t.getNameAsString(), t.getNameAsString(), r.getParameters().size(), false));
+            return canonical ? Optional.empty()
+                    : Optional.of(new Callable(id, file, t.getNameAsString(), t.getNameAsString(),
+                            r.getParameters().stream().map(p -> JavaNames.erasedParam(p, JavaNames.typeScope(t))).toList(), false));
         }
         if (t.isClassOrInterfaceDeclaration() && !t.asClassOrInterfaceDeclaration().isInterface()
                 && t.getMembers().stream().noneMatch(m -> m instanceof ConstructorDeclaration)) {
-            return java.util.Optional.of(new Callable(id, file, t.getNameAsString(), t.getNameAsString(), 0, false));
+            return Optional.of(new Callable(id, file, t.getNameAsString(), t.getNameAsString(), List.of(), false));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static String simpleName(Node type) {
@@ -91,13 +102,21 @@ final class CallableIndex {
         return byName.getOrDefault(name, List.of()).stream().filter(c -> c.takes(arity)).toList();
     }
 
-    /** The one candidate left after {@code prefer}, if exactly one is. */
-    static java.util.Optional<Callable> single(List<Callable> candidates, Predicate<Callable> prefer) {
+    /**
+     * The one candidate left: the only one, else the only one {@code prefer} keeps, else the only one
+     * of those whose parameters take the {@code primitives} exactly (argument index to a primitive or
+     * primitive array type such as {@code long[]}; the overloads of ArrayUtils and StringUtils differ
+     * in just these).
+     */
+    static Optional<Callable> single(List<Callable> candidates, Predicate<Callable> prefer, Map<Integer, String> primitives) {
         if (candidates.size() == 1) {
-            return java.util.Optional.of(candidates.getFirst());
+            return Optional.of(candidates.getFirst());
         }
         List<Callable> preferred = candidates.stream().filter(prefer).toList();
-        return preferred.size() == 1 ? java.util.Optional.of(preferred.getFirst()) : java.util.Optional.empty();
+        if (preferred.size() > 1 && !primitives.isEmpty()) {
+            preferred = preferred.stream().filter(c -> primitives.entrySet().stream().allMatch(e -> c.accepts(e.getKey(), e.getValue()))).toList();
+        }
+        return preferred.size() == 1 ? Optional.of(preferred.getFirst()) : Optional.empty();
     }
 
     int size() {

@@ -313,12 +313,17 @@ public final class JavaReferences {
                 if (s.isThis()) {
                     yield type.map(t -> t.getNameAsString()).orElse("this");
                 }
-                yield type.filter(ClassOrInterfaceDeclaration.class::isInstance)
-                        .flatMap(t -> ((ClassOrInterfaceDeclaration) t).getExtendedTypes().getFirst())
-                        .map(e -> e.getNameAsString()).orElse("Object");
+                yield superclassName(s);
             }
             default -> throw new IllegalArgumentException("not a constructor call: " + call);
         };
+    }
+
+    /** The simple name of the superclass of the class around {@code n}, as its extends clause writes it. */
+    static String superclassName(Node n) {
+        return n.findAncestor(ClassOrInterfaceDeclaration.class)
+                .flatMap(c -> c.getExtendedTypes().getFirst())
+                .map(e -> e.getNameAsString()).orElse("Object");
     }
 
     /** A scope that names a type by its simple name, as in {@code StringUtils.isEmpty(x)}. */

@@ -275,6 +275,30 @@ class JavaReferencesTest {
     }
 
     @Test
+    void an_overload_on_primitive_arrays_is_never_widened_to_another_element_type() throws IOException {
+        // JavaParser 3.28.2 alone solved clone(array1) in addAll(long[], long...) to clone(float[]) in some runs
+        String path = "src/main/java/org/apache/commons/lang3/ArrayUtils.java";
+        copy(MAIN.resolve("ArrayUtils.java"), path);
+        JsonNode calls = references(path).path("calls");
+        java.util.regex.Pattern addAll = java.util.regex.Pattern.compile("ArrayUtils\\.addAll\\((\\w+)\\[\\],\\1\\.\\.\\.\\)");
+        int checked = 0;
+        for (var owners = calls.fieldNames(); owners.hasNext(); ) {
+            String owner = owners.next();
+            java.util.regex.Matcher m = addAll.matcher(owner);
+            if (!m.matches()) {
+                continue;
+            }
+            for (JsonNode c : calls.path(owner)) {
+                if (c.path("name").asText().equals("clone")) {
+                    assertEquals(path + "::ArrayUtils.clone(" + m.group(1) + "[])", c.path("target").asText(), owner + ": " + c);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(18, checked, "two clone calls in each addAll(X[], X...): the eight primitive ones and addAll(T[], T...)");
+    }
+
+    @Test
     void a_syntax_error_comes_back_with_its_line_and_no_calls() {
         ObjectNode out = refs.references("src/main/java/Broken.java", "class Broken {\n  void f() {\n    g(;\n  }\n}\n");
         assertTrue(out.path("error").asText().startsWith("syntax error: line 3"), out.path("error").asText());
