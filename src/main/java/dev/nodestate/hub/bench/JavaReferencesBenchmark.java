@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodestate.hub.lang.JavaReferences;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.stream.Stream;
 public final class JavaReferencesBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws IOException {
         Path src = Path.of("target/reference/commons-lang3");
@@ -50,12 +53,15 @@ public final class JavaReferencesBenchmark {
         }
         ObjectNode doc = JSON.createObjectNode();
         doc.put("source", src.toString()).put("files", files.size()).put("cpus", Runtime.getRuntime().availableProcessors())
+                .put("load_average", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
                 .put("java", Runtime.version().toString());
         JavaReferences refs = new JavaReferences(src);
         long t = System.nanoTime();
+        long cpu = THREAD.getCurrentThreadCpuTime();
         refs.load();
         double load = (System.nanoTime() - t) / 1e9;
-        System.err.printf(Locale.ROOT, "%-40s %5.1f s  (%d callables indexed)%n", "cold load: scan and parse", load, refs.indexedCallables());
+        System.err.printf(Locale.ROOT, "%-40s %5.1f s (thread CPU %5.1f s)  %d callables indexed%n", "cold load: scan and parse", load,
+                (THREAD.getCurrentThreadCpuTime() - cpu) / 1e9, refs.indexedCallables());
         doc.put("cold_load_seconds", load);
         doc.set("cold", pass(refs, files, "cold: resolve every file"));
         System.gc();
@@ -80,6 +86,7 @@ public final class JavaReferencesBenchmark {
         long calls = 0;
         long errors = 0;
         long t = System.nanoTime();
+        long cpu = THREAD.getCurrentThreadCpuTime();
         for (Path file : files) {
             String path = refs.root().relativize(file.toRealPath()).toString();
             JsonNode out = refs.references(path, Files.readString(file, StandardCharsets.UTF_8));
@@ -91,13 +98,14 @@ public final class JavaReferencesBenchmark {
             errors += out.path("error").isNull() ? 0 : 1;
         }
         double seconds = (System.nanoTime() - t) / 1e9;
+        double cpuSeconds = (THREAD.getCurrentThreadCpuTime() - cpu) / 1e9;
         for (long n : counts) {
             calls += n;
         }
-        System.err.printf(Locale.ROOT, "%-40s %5.1f s  %6d calls (%4.0f calls/s)  solved %d  name-arity %d  external %d  unresolved %d  parse errors %d%n",
-                label, seconds, calls, calls / seconds, counts[0], counts[1], counts[2], counts[3], errors);
+        System.err.printf(Locale.ROOT, "%-40s %5.1f s (thread CPU %5.1f s)  %6d calls (%4.0f calls/CPU-s)  solved %d  name-arity %d  external %d  unresolved %d  parse errors %d%n",
+                label, seconds, cpuSeconds, calls, calls / cpuSeconds, counts[0], counts[1], counts[2], counts[3], errors);
         ObjectNode n = JSON.createObjectNode();
-        n.put("seconds", seconds).put("calls", calls).put("solved", counts[0]).put("name_arity", counts[1])
+        n.put("seconds", seconds).put("thread_cpu_seconds", cpuSeconds).put("calls", calls).put("solved", counts[0]).put("name_arity", counts[1])
                 .put("external", counts[2]).put("unresolved", counts[3]).put("parse_errors", errors);
         return n;
     }

@@ -44,31 +44,43 @@ import java.util.function.Predicate;
  * callees, handed to .pym tools through the {@code java_references} external.
  *
  * <p>A call is a method call, {@code new T(..)} (anonymous classes included) or an explicit
- * {@code this(..)} / {@code super(..)}. It belongs to the node that contains it, named as
- * {@code tools/extract_java.pym} names nodes (see {@link JavaNames}): the enclosing method or
- * constructor (also for code in lambdas and local or anonymous classes), else the enclosing type
- * (field initializers, initializer blocks), else {@code ""} (the module). Each call is first given
- * to JavaParser's symbol solver: JDK types by reflection and one {@link JavaParserTypeSolver} per
- * source root of the repository (derived from each file's package declaration). A declaration in
- * the repository becomes its node id ({@code how = solved}); a default constructor, an implicit
- * record constructor or an enum's {@code values()} point at their type's node, a method of a local or
- * anonymous class at the member containing it, and {@code new T() { .. }} (an anonymous class) at
- * the type {@code T} it extends or implements (or its qualified name, {@code external}, for a JDK type). A JDK declaration is {@code external}. When
- * the solver fails (a library missing from the classpath, an unsupported construct, a solver bug)
- * the call falls back to name and arity over the repository's methods and constructors
- * ({@link CallableIndex}): one candidate wins; several are narrowed to the type the call's scope
- * names ({@code StringUtils.isEmpty(x)}) or, without such a scope, to the calling file; what stays
- * ambiguous or finds nothing is {@code unresolved}.
+ * {@code this(..)} / {@code super(..)}; method references ({@code Foo::bar}) are not calls here. It
+ * belongs to the node that contains it, named as {@code tools/extract_java.pym} names nodes (see
+ * {@link JavaNames}): the enclosing method or constructor (also for code in lambdas and local or
+ * anonymous classes), else the enclosing type (field initializers, initializer blocks, enum
+ * constant arguments), else {@code ""} (the module).
  *
- * <p>Cost: the first call scans the repository and parses every Java file once (the fallback index
- * needs them all). The trees are kept ({@link ParsedSources}) and are the symbol solver's own
- * parsed-file cache. Results are kept per path and text until the next {@link #changed}.
+ * <p>Each call goes first to JavaParser's symbol solver: JDK types by reflection and one
+ * {@link JavaParserTypeSolver} per source root of the repository (derived from each file's package
+ * declaration; hidden directories, {@code target}, {@code build}, {@code out} and
+ * {@code node_modules} are not searched). A declaration in the repository becomes its node id
+ * ({@code how = solved}); a default constructor, an implicit record constructor or an enum's
+ * {@code values()} point at their type's node, a method of a local or anonymous class at the member
+ * containing it, and {@code new T() { .. }} (an anonymous class) at the type {@code T} (or its
+ * qualified name, external, for a JDK type). A JDK declaration is {@code external}, with its
+ * qualified signature. An answer that contradicts the argument types the solver itself knows (see
+ * {@link CallCollector}: widened primitive arrays, bounded type variables, {@code super.m()} solved
+ * to the caller's own class) is discarded.
  *
- * <p>{@link #changed} evicts per file, it does not rebuild the solvers: it drops the file's tree and
- * its entries in the fallback index (re-reading it if it still exists, and adding a solver for a
- * source root it introduces), and, because other files' cached resolutions may point into the
- * changed file or miss a type it now declares, it empties the solvers' type-name caches, strips the
- * resolved types JavaParser stored on the cached trees, and drops the cached results of every file.
+ * <p>When the solver fails or is discarded (a library missing from the classpath, an unsupported
+ * construct, a solver bug) the call falls back to name and arity over the repository's methods and
+ * constructors ({@link CallableIndex}): one candidate wins; several are narrowed to the type the
+ * call's scope names ({@code StringUtils.isEmpty(x)}) or has ({@code style.append(..)}), to the
+ * superclass for {@code super.m(..)}, else to the calling file, and then to the overloads whose
+ * parameters take the primitive arguments exactly; what stays ambiguous or finds nothing is
+ * {@code unresolved}.
+ *
+ * <p>Cost: the first call (or {@link #load}) scans the repository and parses every Java file once
+ * (the fallback index needs them all). The trees are kept ({@link ParsedSources}) and are the
+ * symbol solver's own parsed-file cache. Results are kept per path and text until the next change.
+ *
+ * <p>{@link #changed} evicts per file; it does not rebuild the solvers. It drops the file's tree and
+ * its fallback entries (re-reading the file if it still exists, and adding a solver for a source
+ * root it introduces); and, because other files' cached resolutions may point into the changed
+ * file or miss a type it now declares, it empties the solvers' type-name caches, strips the
+ * resolved types JavaParser stored on the cached trees (a walk of every tree: 0.3-0.7 s for
+ * commons-lang3 on a busy 2-core machine) and drops every cached result. A text given to
+ * {@link #references} that differs from the one last seen for its path counts as such a change.
  *
  * <p>Thread-safe by one lock: JavaParser and its solver are not, so callers on several threads
  * take turns.
