@@ -45,6 +45,7 @@ final class CallCollector {
     private final ParsedSources.Parsed parsed;
     private final int[] offsets;
     private final int[] counts = new int[How.values().length];
+    private final Map<Node, String> ownerNames = new java.util.IdentityHashMap<>();
 
     CallCollector(JavaReferences refs, String file, ParsedSources.Parsed parsed) {
         this.refs = refs;
@@ -62,7 +63,7 @@ final class CallCollector {
             JavaParserFacade facade = refs.facade();
             unit.get().walk(Node.TreeTraversal.PREORDER, n -> {
                 if (n instanceof MethodCallExpr || n instanceof ObjectCreationExpr || n instanceof ExplicitConstructorInvocationStmt) {
-                    String owner = JavaNames.owner(n);
+                    String owner = JavaNames.ownerNode(n).map(o -> ownerNames.computeIfAbsent(o, JavaNames::nodeName)).orElse("");
                     ArrayNode list = calls.has(owner) ? (ArrayNode) calls.get(owner) : calls.putArray(owner);
                     add(list, n, facade);
                 }

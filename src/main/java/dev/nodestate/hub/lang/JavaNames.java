@@ -135,15 +135,22 @@ final class JavaNames {
      * around them.
      */
     static String owner(Node n) {
+        return ownerNode(n).map(JavaNames::nodeName).orElse("");
+    }
+
+    /** The member or named type {@link #owner} names; empty for the module. */
+    static java.util.Optional<Node> ownerNode(Node n) {
         for (Node p = n; p != null; p = p.getParentNode().orElse(null)) {
-            if (member(p)) {
-                return memberName((BodyDeclaration<?>) p);
-            }
-            if (named(p)) {
-                return typeName(p);
+            if (member(p) || named(p)) {
+                return java.util.Optional.of(p);
             }
         }
-        return "";
+        return java.util.Optional.empty();
+    }
+
+    /** The name of a {@linkplain #member member} or {@linkplain #named named} type. */
+    static String nodeName(Node memberOrType) {
+        return callable(memberOrType) ? memberName((BodyDeclaration<?>) memberOrType) : typeName(memberOrType);
     }
 
     /**
