@@ -32,15 +32,11 @@ import com.github.javaparser.ast.stmt.ForStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.SwitchEntry;
 import com.github.javaparser.ast.stmt.WhileStmt;
-import com.github.javaparser.ast.type.ArrayType;
-import com.github.javaparser.ast.type.ClassOrInterfaceType;
-import com.github.javaparser.ast.type.Type;
 import com.github.javaparser.ast.type.TypeParameter;
 import com.github.javaparser.javadoc.Javadoc;
 import com.github.javaparser.printer.configuration.DefaultConfigurationOption;
 import com.github.javaparser.printer.configuration.DefaultPrinterConfiguration;
 import com.github.javaparser.printer.configuration.PrinterConfiguration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -52,7 +48,8 @@ import java.util.stream.Collectors;
  * parameters) and annotation-type members; an enum constant whose body declares members is listed
  * as a type of kind {@code enum_constant}. Ranges start at the first annotation or modifier, not at
  * the javadoc. Text is printed without the comments JavaParser attaches to nodes. Checked against
- * javac on commons-lang3 by {@code JavaReferenceTest}.
+ * javac on commons-lang3 by {@code JavaReferenceTest}. Names and erasures come from {@link JavaNames},
+ * which {@link JavaReferences} shares to name callees.
  */
 public final class JavaOutline {
 
@@ -83,11 +80,7 @@ public final class JavaOutline {
             return out.put("error", "JavaParser failed: " + e);
         }
         if (!result.isSuccessful() || result.getResult().isEmpty()) {
-            String problem = result.getProblems().stream().findFirst()
-                    .map(p -> p.getLocation().flatMap(l -> l.getBegin().getRange()).map(r -> "line " + r.begin.line + ": ").orElse("")
-                            + p.getMessage().lines().findFirst().orElse(""))
-                    .orElse("unparseable");
-            return out.put("error", "syntax error: " + problem);
+            return out.put("error", problem(result));
         }
         CompilationUnit unit = result.getResult().get();
         out.putNull("error");
@@ -100,6 +93,14 @@ public final class JavaOutline {
             addType(types, t, null, Map.of());
         }
         return out;
+    }
+
+    /** A failed parse as {@code syntax error: line N: message}. */
+    static String problem(ParseResult<?> result) {
+        return "syntax error: " + result.getProblems().stream().findFirst()
+                .map(p -> p.getLocation().flatMap(l -> l.getBegin().getRange()).map(r -> "line " + r.begin.line + ": ").orElse("")
+                        + p.getMessage().lines().findFirst().orElse(""))
+                .orElse("unparseable");
     }
 
     private void addType(ArrayNode types, TypeDeclaration<?> t, String parent, Map<String, String> outerVars) {
@@ -115,9 +116,8 @@ public final class JavaOutline {
         n.put("javadoc", javadoc(t));
         StringBuilder header = new StringBuilder();
         NodeList<Parameter> components = new NodeList<>();
-        Map<String, String> vars = outerVars;
+        Map<String, String> vars = JavaNames.typeScope(t, outerVars);
         if (t instanceof ClassOrInterfaceDeclaration c) {
-            vars = typeVars(outerVars, c.getTypeParameters());
             header.append(typeParams(c.getTypeParameters()));
             if (c.getExtendedTypes().isNonEmpty()) {
                 header.append(" extends ").append(join(c.getExtendedTypes()));
@@ -130,7 +130,6 @@ public final class JavaOutline {
             }
         } else if (t instanceof RecordDeclaration r) {
             components = r.getParameters();
-            vars = typeVars(outerVars, r.getTypeParameters());
             header.append(typeParams(r.getTypeParameters())).append('(')
                     .append(r.getParameters().stream().map(p -> paramType(p) + " " + p.getNameAsString()).collect(Collectors.joining(", ")))
                     .append(')');
@@ -167,7 +166,7 @@ public final class JavaOutline {
         n.set("annotations", annotations(c));
         n.put("javadoc", javadoc(c));
         n.put("header", c.getArguments().isEmpty() ? "" : "(" + join(c.getArguments()) + ")");
-        addMembers(types, n.putArray("members"), c.getClassBody(), qualified, new NodeList<>(), vars);
+        addMembers(types, n.putArray("members"), c.getClassBody(), qualified, new NodeList<>(), JavaNames.typeScope(c, vars));
     }
 
     /** Callables of a type body (methods, constructors, compact constructors, annotation members), then its member types. */
@@ -206,12 +205,12 @@ public final class JavaOutline {
         m.set("modifiers", modifiers(modifiers));
         m.set("annotations", annotations(c));
         m.put("type_params", typeParams(typeParams));
-        Map<String, String> vars = typeVars(outerVars, typeParams);
+        Map<String, String> vars = JavaNames.typeVars(outerVars, typeParams);
         ArrayNode ps = m.putArray("params");
         for (Parameter p : params) {
             ObjectNode pn = ps.addObject();
             pn.put("type", paramType(p));
-            pn.put("erased", erase(p.getType(), vars) + (p.isVarArgs() ? "..." : ""));
+            pn.put("erased", JavaNames.erasedParam(p, vars));
             pn.put("name", p.getNameAsString());
             pn.put("annotated", !p.getAnnotations().isEmpty());
         }
@@ -326,38 +325,5 @@ public final class JavaOutline {
 
     private static String join(NodeList<? extends Node> nodes) {
         return nodes.stream().map(JavaOutline::text).collect(Collectors.joining(", "));
-    }
-
-    /**
-     * The type as written without generic arguments and type annotations, as it appears in a
-     * callable's id: {@code Map.Entry<K, V>[]} is {@code Map.Entry[]}, {@code Outer<A>.Inner<B>} is
-     * {@code Outer.Inner}. A type variable with a bound is written as the erasure of its first bound,
-     * as Java erases it ({@code <T extends Collection<?>> T} is {@code Collection}), so overloads that
-     * differ only in their bounds keep distinct ids; an unbounded one keeps its name ({@code T}).
-     */
-    static String erase(Type type, Map<String, String> vars) {
-        return switch (type) {
-            case ArrayType a -> erase(a.getComponentType(), vars) + "[]";
-            case ClassOrInterfaceType c when c.getScope().isEmpty() -> vars.getOrDefault(c.getNameAsString(), c.getNameAsString());
-            case ClassOrInterfaceType c -> erase(c.getScope().get(), Map.of()) + "." + c.getNameAsString();
-            default -> type.asString().replaceAll("\\s+", "");
-        };
-    }
-
-    /** The type variables in scope after {@code params}: name to erasure; inner declarations shadow outer ones. */
-    static Map<String, String> typeVars(Map<String, String> outer, NodeList<TypeParameter> params) {
-        if (params.isEmpty()) {
-            return outer;
-        }
-        Map<String, String> scope = new HashMap<>(outer);
-        params.forEach(p -> scope.put(p.getNameAsString(), p.getNameAsString()));
-        for (int pass = 0; pass < params.size(); pass++) { // a bound may name a later variable: <U extends T, T extends Number>
-            for (TypeParameter p : params) {
-                if (p.getTypeBound().isNonEmpty()) {
-                    scope.put(p.getNameAsString(), erase(p.getTypeBound().getFirst().orElseThrow(), scope));
-                }
-            }
-        }
-        return scope;
     }
 }

@@ -13,8 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import dev.nodestate.hub.lang.JavaOutline;
+import dev.nodestate.hub.lang.JavaReferences;
 
-/** The host's standard externals for tools that work on one repository. */
+/**
+ * The host's standard externals for tools that work on one repository: {@code read_file(path) -> str},
+ * {@code java_outline(path) -> dict} ({@link JavaOutline}) and {@code java_references(path) -> dict}
+ * ({@link JavaReferences}: the file's calls resolved to node ids).
+ */
 public final class HostExternals {
 
     /** Largest file {@code read_file} returns. */
@@ -26,8 +31,22 @@ public final class HostExternals {
     /** Outlines kept for files whose text is unchanged (the indexer's two tools ask for each file in turn). */
     static final int OUTLINE_CACHE = 32;
 
+    /** The standard externals with a {@link JavaReferences} of their own (nobody tells it of changes: fine for one-shot runs). */
     public static Externals standard(Path repo) {
+        return standard(repo, new JavaReferences(realRoot(repo)));
+    }
+
+    /**
+     * The standard externals: {@code read_file}, {@code java_outline} and {@code java_references}.
+     * A long-lived host creates one {@link JavaReferences} for the repository, passes it here, and
+     * calls {@link JavaReferences#changed} for every .java file created, edited or deleted, so that
+     * {@code java_references} answers from the current state of every file.
+     */
+    public static Externals standard(Path repo, JavaReferences references) {
         Path root = realRoot(repo);
+        if (!references.root().equals(root)) {
+            throw new IllegalArgumentException("the JavaReferences are for " + references.root() + ", not for the repository " + root);
+        }
         ThreadLocal<JavaOutline> parsers = ThreadLocal.withInitial(JavaOutline::new); // JavaParser is not thread-safe
         OutlineCache outlines = new OutlineCache(OUTLINE_CACHE);
         return new Externals()
@@ -37,6 +56,16 @@ public final class HostExternals {
                     String path = args.path("path").asText();
                     String source = readFile(root, path);
                     return outlines.get(path, source, () -> parsers.get().outline(source));
+                })
+                .add("java_references", "java_references(path: str) -> dict", args -> {
+                    String path = args.path("path").asText();
+                    if (!path.endsWith(".java")) {
+                        throw new ExternalFunction.ExternalFailure("java_references takes a .java file, not '" + path + "'");
+                    }
+                    String source = readFile(root, path);
+                    Path given = Path.of(path).normalize();
+                    String relative = (given.isAbsolute() ? root.relativize(given) : given).toString().replace('\\', '/');
+                    return references.references(relative, source); // cached by path and text until a change
                 });
     }
 
