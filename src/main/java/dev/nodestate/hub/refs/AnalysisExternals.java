@@ -25,8 +25,9 @@ final class AnalysisExternals {
     private AnalysisExternals() {
     }
 
-    static Externals of(NodeStore store, ReferenceIndex index, SimilarityIndex similar) {
-        Names names = new Names(store);
+    static Externals of(NodeStore store, ReferenceIndex index, SimilarityIndex similar,
+            java.util.function.LongSupplier generation) {
+        Names names = new Names(store, generation);
         return new Externals()
                 .add("callers_of", "callers_of(node_ids: list[str]) -> dict",
                         args -> perId(args, index::callersOf))
@@ -81,19 +82,22 @@ final class AnalysisExternals {
 
     /**
      * Node ids by the lower-cased simple name of their last segment ({@code Foo.test_bar#2} → test_bar,
-     * {@code Foo.testBar(int)} → testbar), rebuilt when the store's node count changes.
+     * {@code Foo.testBar(int)} → testbar), rebuilt when the store's node count or the analysis'
+     * generation (bumped by every file it takes in) changed.
      */
     static final class Names {
         private final NodeStore store;
+        private final java.util.function.LongSupplier generation;
         private TreeMap<String, List<String>> byName;
         private long builtFor = -1;
 
-        Names(NodeStore store) {
+        Names(NodeStore store, java.util.function.LongSupplier generation) {
             this.store = store;
+            this.generation = generation;
         }
 
         synchronized JsonNode starting(ObjectNode args) {
-            long count = store.stats().nodes();
+            long count = store.stats().nodes() * 1_000_003L + generation.getAsLong();
             if (byName == null || count != builtFor) {
                 byName = new TreeMap<>();
                 for (String id : store.ids()) {

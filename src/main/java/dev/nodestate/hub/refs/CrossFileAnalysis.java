@@ -77,9 +77,20 @@ public final class CrossFileAnalysis {
     private final ReferenceIndex index;
     private final SimilarityIndex similar;
     private volatile Bound bound;
+    private final dev.nodestate.hub.lang.JavaReferences java;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     /** Loads the stored reference tables into a new index; {@code pages} may be null (no pages). */
     public CrossFileAnalysis(NodeStore store, MarkdownPages pages) {
+        this(store, pages, null);
+    }
+
+    /**
+     * The same, for a long-lived hub: {@code java} is the symbol solver's view that
+     * {@code java_references} answers from, told by {@link #filesChanged} about every change.
+     */
+    public CrossFileAnalysis(NodeStore store, MarkdownPages pages, dev.nodestate.hub.lang.JavaReferences java) {
+        this.java = java;
         this.store = store;
         this.pages = pages;
         this.index = new ReferenceIndex(store::contains);
@@ -120,7 +131,7 @@ public final class CrossFileAnalysis {
 
     /** The externals the cross-file tools query. */
     public Externals externals() {
-        return AnalysisExternals.of(store, index, similar);
+        return AnalysisExternals.of(store, index, similar, generation::get);
     }
 
     /**
@@ -129,7 +140,7 @@ public final class CrossFileAnalysis {
      */
     public static Externals offlineExternals() {
         Externals offline = new Externals();
-        Externals real = AnalysisExternals.of(null, null, null);
+        Externals real = AnalysisExternals.of(null, null, null, () -> 0);
         for (String name : real.names()) {
             offline.add(name, real.signature(name), args -> {
                 throw new dev.nodestate.hub.tool.ExternalFunction.ExternalFailure(name
@@ -259,11 +270,19 @@ public final class CrossFileAnalysis {
         return new Applied(applied.delta(), applied.nodesWritten(), errors);
     }
 
+    /** Files created, edited or deleted: the Java symbol solver drops what it cached about them. */
+    public void filesChanged(Collection<String> files) {
+        if (java != null) {
+            files.stream().filter(f -> f.endsWith(".java")).forEach(java::changed);
+        }
+    }
+
     /** Forgets deleted files: their references, and their nodes in others' callers/callees. */
     public Applied forget(Collection<String> files) {
         Map<String, JsonNode> gone = new LinkedHashMap<>();
         files.forEach(f -> gone.put(f, null));
         ReferenceIndex.Delta delta = index.apply(gone);
+        generation.incrementAndGet();
         similar.refresh(files);
         Map<String, String> tables = new LinkedHashMap<>();
         files.forEach(f -> tables.put(f, null));
@@ -287,6 +306,7 @@ public final class CrossFileAnalysis {
             json.put(file, t.toString());
         }
         ReferenceIndex.Delta delta = index.apply(byFile);
+        generation.incrementAndGet();
         similar.refresh(byFile.keySet());
         int written = store(json, delta, byFile.keySet());
         return new Applied(delta, written, errors);

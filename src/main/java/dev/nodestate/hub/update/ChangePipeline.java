@@ -83,8 +83,11 @@ public final class ChangePipeline {
         } else {
             summary = indexer.update(files, maxBytes, p -> { }, collector);
         }
-        if (analysis != null && !collector.removedFiles.isEmpty()) {
-            analysis.forget(collector.removedFiles);
+        if (analysis != null) {
+            analysis.filesChanged(collector.storedFiles);
+            if (!collector.removedFiles.isEmpty()) {
+                analysis.forget(collector.removedFiles);
+            }
         }
         List<DiffBundle> bundles = Differ.pairAcrossFiles(collector.bundles());
         Map<String, String> lastChanges = new LinkedHashMap<>();
@@ -138,6 +141,7 @@ public final class ChangePipeline {
     private static final class Collector implements Indexer.Listener {
         private final List<DiffBundle> bundles = Collections.synchronizedList(new ArrayList<>());
         private final java.util.Set<String> removedFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.Set<String> storedFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.function.BooleanSupplier stopping;
 
         Collector(java.util.function.BooleanSupplier stopping) {
@@ -175,6 +179,7 @@ public final class ChangePipeline {
 
         @Override
         public void stored(Indexer.FileChange change, NodeStore.Replaced replaced) {
+            storedFiles.add(change.path());
             if (change.removed()) {
                 removedFiles.add(change.path());
                 bundles.addAll(Differ.compare(before(change), null));

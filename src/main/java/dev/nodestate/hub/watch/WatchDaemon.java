@@ -3,6 +3,7 @@ package dev.nodestate.hub.watch;
 import dev.nodestate.hub.index.Discovery;
 import dev.nodestate.hub.index.Indexer;
 import dev.nodestate.hub.refs.CrossFileAnalysis;
+import dev.nodestate.hub.lang.JavaReferences;
 import dev.nodestate.hub.markdown.MarkdownPages;
 import dev.nodestate.hub.rules.RulesRegistry;
 import dev.nodestate.hub.sandbox.PythonRuntime;
@@ -58,8 +59,9 @@ public final class WatchDaemon {
         try (PidFile pid = PidFile.claim(root);
              NodeStore store = NodeStore.open(root);
              TraceLog trace = TraceLog.open(root, "updates")) {
-            CrossFileAnalysis analysis = new CrossFileAnalysis(store, new MarkdownPages(root, store));
-            Externals externals = HostExternals.standard(root).with(analysis.externals());
+            JavaReferences javaRefs = new JavaReferences(root);
+            CrossFileAnalysis analysis = new CrossFileAnalysis(store, new MarkdownPages(root, store), javaRefs);
+            Externals externals = HostExternals.standard(root, javaRefs).with(analysis.externals());
             ToolHost host = new ToolHost(runtime);
             try (ToolRegistry tools = new ToolRegistry(options.toolsDir(), new PymChecker(runtime, externals)).watch();
                  RulesRegistry rules = new RulesRegistry(options.rulesDir(), name -> has(tools, name))) {
