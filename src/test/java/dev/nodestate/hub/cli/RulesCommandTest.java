@@ -23,12 +23,11 @@ class RulesCommandTest {
     private static final String TOOLS = Path.of("tools").toAbsolutePath().toString();
 
     @Test
-    void checkPassesOnTheShippedRulesAndListsTheOptionalToolsNotWrittenYet() {
+    void checkPassesOnTheShippedRulesWithEveryProposedToolInstalled() {
         Result r = hub("rules", "--tools", TOOLS, "--rules", "rules", "check");
         assertEquals(0, r.code(), r.err());
-        assertEquals(4, r.out().lines().filter(l -> l.contains(": warning: ")).count(), r.out());
-        assertTrue(r.out().contains("rules/default.yaml:"), r.out());
-        assertTrue(r.err().contains("5 rule(s): 0 error(s), 4 warning(s)"), r.err());
+        assertEquals(0, r.out().lines().filter(l -> l.contains(": warning: ")).count(), r.out());
+        assertTrue(r.err().contains("7 rule(s): 0 error(s), 0 warning(s)"), r.err());
     }
 
     @Test
@@ -65,7 +64,7 @@ class RulesCommandTest {
         Result text = hub("rules", "--tools", TOOLS, "--rules", "rules", "list");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("    when    complexity_delta: |Δ| ≥ 2"), text.out());
-        assertTrue(text.out().contains("    propose find_callers (priority 70, optional, not installed)"), text.out());
+        assertTrue(text.out().contains("    propose find_callers (priority 70"), text.out());
         JsonNode json = hub("rules", "--tools", TOOLS, "--rules", "rules", "list", "--json").json();
         assertEquals("python-signature-changed", json.get(0).get("name").asText());
         assertEquals("extract_signatures", json.get(0).get("propose").get(0).get("tool").asText());
@@ -101,13 +100,13 @@ class RulesCommandTest {
         assertTrue(r.out().contains("    ok   structural: needs signature_changed, was signature_changed, parameters_changed, "
                 + "docstring_outdated"), r.out());
         assertTrue(r.out().contains("    FAIL complexity_delta: needs |Δ| ≥ 2, was +1"), r.out());
-        assertTrue(r.out().contains("    note: skipped find_callers: the tool is not installed (optional proposal)"), r.out());
+        assertTrue(r.out().contains(" 70 find_callers"), r.out());
         assertTrue(r.out().contains(" 90 extract_signatures   signature changed: def add(self, x) -> def add(self, x, y)"), r.out());
 
         JsonNode json = hub("rules", "--tools", TOOLS, "explain", "--json", "add", repo.toString()).json();
         assertEquals("calc.py::Calculator.add", json.get("node_id").asText());
         assertEquals("changed", json.get("change").get("kind").asText());
-        assertEquals(1, json.get("candidates").size());
+        assertEquals(2, json.get("candidates").size());
         JsonNode candidate = json.get("candidates").get(0);
         assertEquals("extract_signatures", candidate.get("tool").asText());
         assertEquals("calc.py", candidate.get("args").get("file_paths").get(0).asText());

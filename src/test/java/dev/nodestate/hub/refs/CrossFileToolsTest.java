@@ -91,6 +91,16 @@ class CrossFileToolsTest {
     }
 
     @Test
+    void scanImportsGivesTheJavaImportsAMemberUses() throws IOException {
+        Files.createDirectories(repo.resolve("java"));
+        Files.copy(Path.of("target/reference/commons-lang3/org/apache/commons/lang3/CharUtils.java"),
+                repo.resolve("java/CharUtils.java"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        JsonNode nodes = run("scan_imports", Map.of("file_paths", List.of("java/CharUtils.java"))).path("nodes");
+        assertEquals("[\"import java.util.Objects;\"]", nodes.path("java/CharUtils.java::CharUtils.toChar(Character)").path("imports").toString());
+        assertEquals("[]", nodes.path("java/CharUtils.java::CharUtils.isAscii(char)").path("imports").toString());
+    }
+
+    @Test
     void scanImportsGivesTheImportsANodeReads() {
         JsonNode nodes = run("scan_imports", Map.of("file_paths", List.of("networkx/utils/misc.py"))).path("nodes");
         assertEquals("[\"from collections.abc import Iterable\",\"from collections.abc import Sized\"]",

@@ -247,15 +247,18 @@ class RuleEvaluationTest {
 
     @Test
     void theDefaultRulesMapASignatureChangeAndAComplexityJumpToTheSeedsTools() throws Exception {
-        RuleSet set = RuleSet.load(Path.of("rules"), Set.of("extract_signatures", "extract_java", "compute_complexity")::contains);
+        Set<String> installed = Set.of("extract_signatures", "extract_java", "compute_complexity", "find_callers",
+                "find_callees", "find_tests", "search_similar");
+        RuleSet set = RuleSet.load(Path.of("rules"), installed::contains);
         Changes c = Changes.changed();
         c.signatureChanged = true;
         c.complexityDelta = 2;
         Evaluation e = set.evaluate(c.bundle(), c.node(5));
-        assertEquals(List.of("extract_signatures", "compute_complexity"), e.candidates().stream().map(Candidate::tool).toList());
+        assertEquals(List.of("extract_signatures", "find_callers", "compute_complexity"),
+                e.candidates().stream().map(Candidate::tool).toList());
         assertEquals(List.of("python-signature-changed", "complexity-changed"),
                 e.fired().stream().map(Evaluation.RuleResult::rule).toList());
-        assertEquals("complexity changed by +2 (3 -> 5)", e.candidates().get(1).reason());
+        assertEquals("complexity changed by +2 (3 -> 5)", e.candidates().get(2).reason());
 
         c.language = "java";
         c.file = "src/Calc.java";
@@ -263,9 +266,8 @@ class RuleEvaluationTest {
 
         Changes added = Changes.changed();
         added.kind = Kind.ADDED;
-        Evaluation none = set.evaluate(added.bundle(), added.node(1));
-        assertEquals(List.of(), none.candidates(), "find_tests is not written yet: the new-function rule fires but proposes nothing");
-        assertEquals(List.of("skipped find_tests: the tool is not installed (optional proposal)"),
-                none.rules().stream().filter(r -> r.rule().equals("new-function")).findFirst().orElseThrow().notes());
+        Evaluation fresh = set.evaluate(added.bundle(), added.node(1));
+        assertEquals(List.of("find_callees", "find_tests"), fresh.candidates().stream().map(Candidate::tool).toList(),
+                "a new function: its file's references re-resolved (priority 80), then its tests looked for (30)");
     }
 }
