@@ -1,0 +1,106 @@
+package dev.nodestate.hub.repl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hub> REPL driven through a JLine test terminal, on a stored repository without a running hub. */
+class ReplTest {
+
+    @TempDir
+    Path repo;
+
+    @BeforeEach
+    void storeARepository() throws Exception {
+        ReplFixture.storeCalc(repo);
+    }
+
+    @Test
+    void tabCompletesANodeIdFromPartOfItsQualifiedName() throws Exception {
+        String screen = ReplFixture.session(repo, false, "show Calculator.ad\t\n");
+        assertTrue(history().contains("show calc.py::Calculator.add\n"), history()); // the line as completed
+        assertTrue(screen.contains("calc.py::Calculator.add  (function, python, lines 1-12)"), screen);
+        assertTrue(screen.contains("def add(self, x: int) -> int"), screen);
+    }
+
+    @Test
+    void tabCompletesFuzzilyWhenNoIdContainsTheTypedWord() throws Exception {
+        String screen = ReplFixture.session(repo, false, "callers CalcAdd\t\n");
+        assertTrue(history().contains("callers calc.py::Calculator.add\n"), history());
+        assertTrue(screen.contains("callers of calc.py::Calculator.add (1):\n  main.py::run"), screen);
+    }
+
+    @Test
+    void tabCompletesCommandNames() throws Exception {
+        String screen = ReplFixture.session(repo, false, "callee\tcalc.py::Calculator.add\n");
+        assertTrue(screen.contains("callees of calc.py::Calculator.add: not computed yet (the find_callees tool fills them)"), screen);
+    }
+
+    private String history() throws java.io.IOException {
+        return Files.readString(repo.resolve(".agentfs/repl_history"));
+    }
+
+    @Test
+    void historyIsKeptAcrossSessionsInAgentfs() throws Exception {
+        ReplFixture.session(repo, false, "find Printer\n");
+        Path history = repo.resolve(".agentfs/repl_history");
+        assertTrue(Files.readString(history).contains("find Printer"), Files.readString(history));
+        String second = ReplFixture.session(repo, false, "\u0010\n"); // Ctrl-P: the previous line, from the first session
+        assertTrue(second.contains("hub> find Printer"), second);
+        assertTrue(second.contains("calc.py::Printer.__init__"), second);
+    }
+
+    @Test
+    void anAmbiguousPrefixListsTheCandidatesOnOneLineAndThePromptStays() throws Exception {
+        String screen = ReplFixture.session(repo, false, "show __init__\ntests add\n");
+        assertTrue(screen.contains("error: '__init__' is ambiguous (2 nodes): calc.py::Calculator.__init__, calc.py::Printer.__init__\n"),
+                screen);
+        assertTrue(screen.contains("tests of calc.py::Calculator.add: none"), screen);
+    }
+
+    @Test
+    void anUnknownNodeIsOneErrorLineAndTheReplGoesOn() throws Exception {
+        String screen = ReplFixture.session(repo, false, "callers nosuch\nfrobnicate\nshow Printer\n");
+        assertTrue(screen.contains("error: no node matches 'nosuch'; try `hub find nosuch`\n"), screen);
+        assertTrue(screen.contains("error: unknown command 'frobnicate'; commands: show find"), screen);
+        assertTrue(screen.contains("calc.py::Printer  (class, python"), screen);
+    }
+
+    @Test
+    void theBannerSaysTheStoreIsOpenedWhenNoHubRuns() throws Exception {
+        String screen = ReplFixture.session(repo, false, "status\n");
+        assertTrue(screen.contains("no hub running: opened the store"), screen);
+        assertTrue(screen.contains("6 nodes in 1 files"), screen);
+    }
+
+    @Test
+    void jsonModePrintsOneDocumentPerCommand() throws Exception {
+        String screen = ReplFixture.session(repo, true, "show Calculator.add\nshow nosuch\nfind init\n");
+        List<JsonNode> docs = screen.lines().filter(l -> l.startsWith("{")).map(l -> {
+            try {
+                return ReplCommands.JSON.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+        assertEquals(3, docs.size(), screen);
+        assertEquals("node:calc.py::Calculator.add", docs.get(0).path("key").asText());
+        assertTrue(docs.get(1).path("error").asText().startsWith("no node matches 'nosuch'"), screen);
+        assertEquals(2, docs.get(2).path("results").size(), screen);
+    }
+
+    @Test
+    void helpListsEveryCommand() throws Exception {
+        String screen = ReplFixture.session(repo, false, "help\n");
+        for (ReplCommands.Spec s : ReplCommands.SPECS) {
+            assertTrue(screen.contains(s.usage()), s.usage() + " missing from:\n" + screen);
+        }
+    }
+}
