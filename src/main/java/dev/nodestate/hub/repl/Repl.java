@@ -22,6 +22,7 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStyle;
+import org.jline.utils.InfoCmp;
 
 /**
  * The {@code hub>} prompt: reads a line (completion, history in {@code .agentfs/repl_history}), runs it
@@ -33,8 +34,11 @@ public final class Repl {
 
     static final String PROMPT = "hub> ";
 
-    /** How the REPL prints: colour and the pager only make sense on a real terminal. */
-    record Look(boolean json, boolean color, boolean pager) {
+    /**
+     * How the REPL prints: colour, the pager, the prompt and the banner only make sense on a real
+     * terminal; piped (a script feeding commands) it prints replies only, the banner going to stderr.
+     */
+    record Look(boolean json, boolean color, boolean pager, boolean prompt) {
     }
 
     private final Terminal terminal;
@@ -70,7 +74,8 @@ public final class Repl {
         try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build();
              ReplCommands commands = ReplCommands.open(settings, true, null)) {
             boolean real = !Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
-            Look look = new Look(settings.json(), real && System.getenv("NO_COLOR") == null && !settings.json(), real && !settings.json());
+            Look look = new Look(settings.json(), real && System.getenv("NO_COLOR") == null && !settings.json(),
+                    real && !settings.json(), real);
             return new Repl(terminal, commands, historyFile(settings.root()), look, System.err).loop();
         }
     }
@@ -84,7 +89,7 @@ public final class Repl {
         }
         String banner = "hub on " + commands.settings().root() + ": " + commands.mode()
                 + "\n`help` lists the commands, Tab completes, Ctrl-C cancels a command, Ctrl-D exits.";
-        if (look.json()) {
+        if (look.json() || !look.prompt()) {
             messages.println(banner);
         } else {
             terminal.writer().println(banner);
@@ -93,7 +98,7 @@ public final class Repl {
             while (true) {
                 String line;
                 try {
-                    line = reader.readLine(PROMPT);
+                    line = reader.readLine(look.prompt() ? PROMPT : "");
                 } catch (UserInterruptException e) {
                     continue; // Ctrl-C at the prompt clears the line
                 } catch (EndOfFileException e) {
@@ -175,7 +180,10 @@ public final class Repl {
         try {
             Less less = new Less(terminal, commands.settings().root());
             less.quitIfOneScreen = true;
+            less.noInit = true; // like less -FX: what was read stays on the screen after q
             less.run(new Source.InputStreamSource(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), true, "hub"));
+            terminal.puts(InfoCmp.Capability.carriage_return); // the pager's ':' line
+            terminal.puts(InfoCmp.Capability.clr_eol);
         } catch (IOException e) {
             terminal.writer().print(text);
         } catch (InterruptedException e) {

@@ -49,7 +49,7 @@ public final class ReplCommands implements AutoCloseable {
     }
 
     /** What a command gives back: the JSON document printed with --json, and its text. */
-    record Reply(JsonNode json, String text) {
+    public record Reply(JsonNode json, String text) {
     }
 
     /** What a command's arguments are, for completion. */
@@ -93,7 +93,7 @@ public final class ReplCommands implements AutoCloseable {
      * Commands on the running hub of the repository, else on its store ({@code writable}: read-write when
      * no other process holds it). Tools run on {@code runtime} when given, else on a runtime started on first use.
      */
-    static ReplCommands open(Settings settings, boolean writable, Supplier<PythonRuntime> runtime) {
+    public static ReplCommands open(Settings settings, boolean writable, Supplier<PythonRuntime> runtime) {
         return new ReplCommands(settings, Backend.open(settings.root(), writable), runtime);
     }
 
@@ -110,7 +110,7 @@ public final class ReplCommands implements AutoCloseable {
         }
     }
 
-    String mode() {
+    public String mode() {
         return backend.mode();
     }
 
@@ -119,7 +119,7 @@ public final class ReplCommands implements AutoCloseable {
     }
 
     /** Every node id, cached until {@link #reload}. */
-    List<String> ids() {
+    public List<String> ids() {
         List<String> cached = ids;
         if (cached == null) {
             cached = List.copyOf(backend.ids());
@@ -133,7 +133,7 @@ public final class ReplCommands implements AutoCloseable {
     }
 
     /** Runs a command line typed at the prompt. */
-    Reply run(String line) {
+    public Reply run(String line) {
         List<String> words = Words.split(line);
         if (words.isEmpty()) {
             throw new HubException(ExitCode.USAGE, "empty command; `help` lists the commands");

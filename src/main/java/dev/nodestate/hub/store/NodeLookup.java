@@ -78,8 +78,23 @@ public final class NodeLookup {
 
     /** A search pattern: ids containing it, case-insensitive, {@code *} and {@code ?} as wildcards. */
     public static Predicate<String> pattern(String pattern) {
-        Pattern regex = Pattern.compile("(?i).*" + Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q") + ".*",
-                Pattern.DOTALL);
-        return id -> regex.matcher(id).matches();
+        if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
+            // the common case, and a scan of every id per query: a plain case-insensitive search, no regex
+            String p = pattern;
+            return id -> containsIgnoreCase(id, p);
+        }
+        Pattern regex = Pattern.compile(Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"),
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
+        return id -> regex.matcher(id).find();
+    }
+
+    private static boolean containsIgnoreCase(String text, String part) {
+        int last = text.length() - part.length();
+        for (int i = 0; i <= last; i++) {
+            if (text.regionMatches(true, i, part, 0, part.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -80,25 +80,69 @@ final class ReplFixture {
     }
 
     static String session(ReplCommands commands, String input) throws Exception {
-        PipedOutputStream keys = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keys, 64 * 1024);
-        ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        ByteArrayOutputStream messages = new ByteArrayOutputStream();
-        try (Terminal terminal = new ExternalTerminal("test", "xterm", in, screen, StandardCharsets.UTF_8)) {
+        try (Session session = new Session(commands)) {
+            session.type(input);
+            return session.end();
+        }
+    }
+
+    /** A REPL running on a test terminal, typed into step by step. */
+    static final class Session implements AutoCloseable {
+        private final PipedOutputStream keys = new PipedOutputStream();
+        private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream messages = new ByteArrayOutputStream();
+        private final Terminal terminal;
+        private final Thread loop;
+
+        Session(ReplCommands commands) throws IOException {
+            PipedInputStream in = new PipedInputStream(keys, 64 * 1024);
+            terminal = new ExternalTerminal("test", "xterm", in, screen, StandardCharsets.UTF_8);
             terminal.setSize(new org.jline.terminal.Size(160, 40));
             Repl repl = new Repl(terminal, commands, Repl.historyFile(commands.settings().root()),
-                    new Repl.Look(commands.settings().json(), false, false), new PrintStream(messages, true, StandardCharsets.UTF_8));
-            Thread loop = Thread.ofPlatform().start(repl::loop);
+                    new Repl.Look(commands.settings().json(), false, false, true), new PrintStream(messages, true, StandardCharsets.UTF_8));
+            loop = Thread.ofPlatform().start(repl::loop);
+        }
+
+        void type(String input) throws IOException {
             keys.write(input.getBytes(StandardCharsets.UTF_8));
-            keys.write(4); // Ctrl-D at the prompt: end of the session
+            keys.flush();
+        }
+
+        /** Waits until the screen shows {@code text}; returns the screen. */
+        String await(String text, Duration timeout) throws InterruptedException {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < end) {
+                String now = screen();
+                if (now.contains(text)) {
+                    return now;
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("the terminal did not show '" + text + "' within " + timeout + ":\n" + screen());
+        }
+
+        String screen() {
+            synchronized (screen) {
+                return plain(screen) + plain(messages);
+            }
+        }
+
+        /** Ctrl-D at the prompt, and the whole screen once the REPL has ended. */
+        String end() throws Exception {
+            keys.write(4);
             keys.flush();
             loop.join(Duration.ofSeconds(30));
             if (loop.isAlive()) {
-                keys.close();
-                throw new AssertionError("the REPL did not end on Ctrl-D; the screen so far:\n" + plain(screen));
+                throw new AssertionError("the REPL did not end on Ctrl-D; the screen so far:\n" + screen());
             }
+            return screen();
         }
-        return plain(screen) + plain(messages);
+
+        @Override
+        public void close() throws IOException {
+            keys.close();
+            terminal.close();
+        }
     }
 
     private static String plain(ByteArrayOutputStream bytes) {
@@ -106,6 +150,6 @@ final class ReplFixture {
                 .replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", "")
                 .replaceAll("\u001B[()][A-Z0-9]", "")
                 .replaceAll("\u001B[=>]", "")
-                .replace("\r", "");
+                .replaceAll("[\\p{Cntrl}&&[^\n\t]]", ""); // \r, bells, backspaces of redraws
     }
 }

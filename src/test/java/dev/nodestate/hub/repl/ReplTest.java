@@ -103,4 +103,30 @@ class ReplTest {
             assertTrue(screen.contains(s.usage()), s.usage() + " missing from:\n" + screen);
         }
     }
+
+    @Test
+    void ctrlCCancelsTheRunningCommandAndThePromptComesBack(@TempDir Path tools) throws Exception {
+        Files.writeString(tools.resolve("spin.pym"), """
+                \"\"\"Busy for seconds.\"\"\"
+                # limits: time=5s
+                n = 0
+                while n < 10 ** 9:
+                    n += 1
+                n
+                """);
+        ReplCommands.Settings settings = new ReplCommands.Settings(repo, tools, Path.of("rules").toAbsolutePath(), false);
+        try (ReplCommands commands = ReplCommands.open(settings, false, dev.nodestate.hub.SharedRuntime::get);
+             ReplFixture.Session session = new ReplFixture.Session(commands)) {
+            session.type("run spin\n");
+            session.await("hub> run spin\n", java.time.Duration.ofSeconds(10));
+            Thread.sleep(300);
+            long t = System.nanoTime();
+            session.type("\u0003");
+            session.await("error: cancelled: run spin\n", java.time.Duration.ofSeconds(5));
+            assertTrue(System.nanoTime() - t < 2_000_000_000L, "Ctrl-C took over 2 s");
+            session.type("show Printer\n");
+            session.await("calc.py::Printer  (class, python", java.time.Duration.ofSeconds(10));
+            session.end();
+        }
+    }
 }
