@@ -1,6 +1,5 @@
 package dev.nodestate.hub.cli;
 
-import dev.nodestate.hub.HubException;
 import dev.nodestate.hub.HubException.ExitCode;
 import dev.nodestate.hub.store.NodeLookup;
 import dev.nodestate.hub.store.NodeState;

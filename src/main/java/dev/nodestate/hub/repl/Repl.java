@@ -192,7 +192,9 @@ public final class Repl {
     }
 
     private void error(String message) {
-        if (look.json()) {
+        if (!look.json() && !look.prompt()) {
+            messages.println("error: " + message); // piped: stdout keeps the data only
+        } else if (look.json()) {
             terminal.writer().println(ReplCommands.JSON.createObjectNode().put("error", message).toString());
         } else if (look.color()) {
             terminal.writer().println(new AttributedString("error: " + message, AttributedStyle.DEFAULT.foreground(AttributedStyle.RED))

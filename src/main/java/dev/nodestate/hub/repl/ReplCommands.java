@@ -13,6 +13,7 @@ import dev.nodestate.hub.rules.Rule;
 import dev.nodestate.hub.rules.RuleSet;
 import dev.nodestate.hub.sandbox.GuestResult;
 import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.store.NodeId;
 import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.tool.PymTool;
 import dev.nodestate.hub.trace.TraceLog;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -432,7 +432,7 @@ public final class ReplCommands implements AutoCloseable {
             try {
                 JsonNode e = JSON.readTree(line);
                 if (node == null || node.equals(e.path("node").asText(null))
-                        || e.path("node").isNull() && node.startsWith(e.path("file").asText("\0"))) {
+                        || e.path("node").isNull() && NodeId.parse(node).file().equals(e.path("file").asText(null))) {
                     entries.add(e);
                 }
             } catch (IOException e) {
