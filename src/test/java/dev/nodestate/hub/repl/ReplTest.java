@@ -129,4 +129,21 @@ class ReplTest {
             session.end();
         }
     }
+
+    @Test
+    void aFailingToolIsOneErrorLineAndTheReplGoesOn(@TempDir Path tools) throws Exception {
+        Files.writeString(tools.resolve("boom.pym"), """
+                \"\"\"Always fails.\"\"\"
+                from grail import Input
+                node_id: str = Input("node_id")
+                {"node": node_id, "ratio": 1 / 0}
+                """);
+        ReplCommands.Settings settings = new ReplCommands.Settings(repo, tools, Path.of("rules").toAbsolutePath(), false);
+        try (ReplCommands commands = ReplCommands.open(settings, false, dev.nodestate.hub.SharedRuntime::get)) {
+            String screen = ReplFixture.session(commands, "run boom add\nrun nosuch\nshow Printer\n");
+            assertTrue(screen.lines().anyMatch(l -> l.startsWith("error: tool boom failed: ") && l.contains("ZeroDivisionError")), screen);
+            assertTrue(screen.contains("error: no tool 'nosuch' in " + tools.toAbsolutePath().normalize() + "; known tools: boom\n"), screen);
+            assertTrue(screen.contains("calc.py::Printer  (class, python"), screen);
+        }
+    }
 }
