@@ -92,7 +92,7 @@ public final class IndexBenchmark {
             say("runtime started in %.1f s; peak RSS so far %.0f MB", startup, peakRssMb());
             ToolHost host = new ToolHost(runtime);
             if (!opt.only.equals("java")) {
-                Path src = opt.pythonSrc != null ? opt.pythonSrc : stdlib();
+                Path src = opt.pythonSrc != null ? opt.pythonSrc : stdlib(opt.python);
                 Path repo = Files.createDirectories(work.resolve("python"));
                 int copied = copyTree(src, repo, ".py", SKIPPED_PYTHON_DIRS);
                 say("%npython tree: %d .py files from %s (left out: directories named %s)", copied, src,
@@ -273,12 +273,13 @@ public final class IndexBenchmark {
         return n;
     }
 
-    private Path stdlib() throws Exception {
-        Process p = new ProcessBuilder(opt.python, "-c", "import json, os; print(os.path.dirname(os.path.dirname(json.__file__)))")
+    /** The directory of the standard library of the Python that {@code python} runs. */
+    static Path stdlib(String python) throws Exception {
+        Process p = new ProcessBuilder(python, "-c", "import json, os; print(os.path.dirname(os.path.dirname(json.__file__)))")
                 .redirectErrorStream(true).start();
         String dir = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0 || !Files.isDirectory(Path.of(dir))) {
-            throw new IllegalStateException("cannot find the standard library with " + opt.python + ": " + dir);
+            throw new IllegalStateException("cannot find the standard library with " + python + ": " + dir);
         }
         return Path.of(dir);
     }

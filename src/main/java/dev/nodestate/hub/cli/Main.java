@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code hub [COMMAND]}. Data goes to stdout, messages to stderr. */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Node State Hub: live, queryable state for every function, method and class of a repository.",
-        subcommands = {IndexCommand.class, WatchCommand.class, ServeCommand.class, NodeCommands.Show.class, NodeCommands.Find.class, ControlCommands.Status.class, ControlCommands.Stop.class, ToolsCommand.class, RulesCommand.class,
+        subcommands = {IndexCommand.class, WatchCommand.class, ServeCommand.class, NodeCommands.Show.class, NodeCommands.Find.class, ControlCommands.Status.class, ControlCommands.Stop.class, ToolsCommand.class, RulesCommand.class, ReplCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -26,8 +26,14 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code hub} alone: the REPL when stdin and stdout are a terminal, else the usage. */
     @Override
     public void run() {
+        java.io.Console console = System.console();
+        if (console != null && console.isTerminal()) {
+            ReplCommand.interactive();
+            return;
+        }
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
@@ -39,6 +45,7 @@ public final class Main implements Runnable {
     /** Runs a command line; returns the exit code (the only place exceptions become exit codes). */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Supplier<HubSession> sessions) {
         CommandLine cli = new CommandLine(new Main(sessions));
+        ReplCommand.addOneShots(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

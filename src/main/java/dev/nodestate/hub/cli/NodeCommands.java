@@ -1,7 +1,7 @@
 package dev.nodestate.hub.cli;
 
-import dev.nodestate.hub.HubException;
 import dev.nodestate.hub.HubException.ExitCode;
+import dev.nodestate.hub.store.NodeLookup;
 import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.store.NodeStore;
 import java.io.PrintWriter;
@@ -22,34 +22,9 @@ final class NodeCommands {
     private NodeCommands() {
     }
 
-    /**
-     * Resolves a node id that may be abbreviated: the exact id, else the unique id ending in it
-     * (after '::' or '.'), else the unique id containing it.
-     */
+    /** See {@link NodeLookup#resolve(NodeStore, String)}. */
     static NodeState resolve(NodeStore store, String query) {
-        java.util.Optional<NodeState> exact;
-        try {
-            exact = store.get(query);
-        } catch (IllegalArgumentException notAnId) { // e.g. an absolute path: not an id, maybe a part of one
-            exact = java.util.Optional.empty();
-        }
-        if (exact.isPresent()) {
-            return exact.get();
-        }
-        List<String> ids = store.ids();
-        List<String> suffix = ids.stream().filter(id -> id.endsWith("::" + query) || id.endsWith("." + query)
-                || id.endsWith("/" + query)).toList();
-        List<String> candidates = suffix.isEmpty() ? ids.stream().filter(id -> id.contains(query)).toList() : suffix;
-        if (candidates.size() == 1) {
-            return store.get(candidates.getFirst()).orElseThrow();
-        }
-        if (candidates.isEmpty()) {
-            throw new HubException(ExitCode.NOT_FOUND, "no node matches '" + query + "'; try `hub find " + query + "`"
-                    + (query.startsWith("/") ? " (a repository is chosen with --repo PATH)" : ""));
-        }
-        throw new HubException(ExitCode.USAGE, "'" + query + "' is ambiguous; candidates:\n  "
-                + String.join("\n  ", candidates.stream().limit(20).toList())
-                + (candidates.size() > 20 ? "\n  ... and " + (candidates.size() - 20) + " more" : ""));
+        return NodeLookup.resolve(store, query);
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one node's state (ids may be abbreviated).")
@@ -74,25 +49,7 @@ final class NodeCommands {
                 if (json) {
                     out.println(Json.pretty(Json.MAPPER.readTree(n.toJson())));
                 } else {
-                    out.printf("%s  (%s, %s, lines %d-%d)%n", n.id(), n.nodeType().name().toLowerCase(Locale.ROOT),
-                            n.language(), n.startLine(), n.endLine());
-                    if (n.signature() != null) {
-                        out.println("  " + n.signature());
-                    }
-                    if (n.docstring() != null) {
-                        out.println("  \"" + n.docstring() + "\"");
-                    }
-                    if (!n.decorators().isEmpty()) {
-                        out.println("  decorators: " + String.join(" ", n.decorators()));
-                    }
-                    out.printf("  complexity %s, %d lines, type hints %s%n", n.complexity(), n.lineCount(), n.hasTypeHints() ? "yes" : "no");
-                    if (!n.imports().isEmpty()) {
-                        out.println("  imports: " + String.join("; ", n.imports()));
-                    }
-                    out.println("  callers: " + (n.callers() == null ? "not computed" : n.callers()));
-                    out.println("  callees: " + (n.callees() == null ? "not computed" : n.callees()));
-                    out.println("  tests:   " + (n.relatedTests() == null ? "not computed" : n.relatedTests()));
-                    out.println("  updated " + n.lastUpdated() + " (" + n.updateSource().name().toLowerCase(Locale.ROOT) + ")");
+                    out.print(dev.nodestate.hub.repl.Render.node(n));
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
@@ -121,12 +78,11 @@ final class NodeCommands {
 
         @Override
         public Integer call() {
-            String regex = "(?i).*" + pattern.replace(".", "\\.").replace("*", ".*").replace("?", ".")
-                    .replace("(", "\\(").replace(")", "\\)").replace("[", "\\[").replace("]", "\\]") + ".*";
+            var matches = NodeLookup.pattern(pattern);
             List<NodeState> found = new ArrayList<>();
             try (NodeStore store = NodeStore.openReadOnly(repo.toAbsolutePath().normalize())) {
                 for (String id : store.ids()) {
-                    if (id.matches(regex)) {
+                    if (matches.test(id)) {
                         store.get(id).ifPresent(found::add);
                         if (found.size() >= limit) {
                             break;

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code maxAge}. Files are hashed on demand; hashes are cached by (path, mtime, size), so a repeated
  * question costs one stat.
  */
-final class Freshness {
+public final class Freshness {
 
     private record Stamp(long mtimeNanos, long size, long inode, String sha256) {
     }
@@ -33,6 +33,11 @@ final class Freshness {
     private final Duration maxAge;
     private final Clock clock;
     private final ConcurrentHashMap<String, Stamp> cache = new ConcurrentHashMap<>();
+
+    /** The rule for {@code root} with the hub's default age threshold (for readers without a server). */
+    public static Freshness forRepo(Path root) {
+        return new Freshness(root.toAbsolutePath().normalize(), HubServer.Options.DEFAULT.maxAge(), Clock.systemUTC());
+    }
 
     Freshness(Path root, Duration maxAge, Clock clock) {
         this.root = root;
@@ -68,7 +73,7 @@ final class Freshness {
     }
 
     /** The context blob of {@code id}; {@code state} is its stored state, or null when there is none. */
-    HubContextBlob blob(String id, NodeState state) {
+    public HubContextBlob blob(String id, NodeState state) {
         if (state == null) {
             return new HubContextBlob(id, keyOf(id), null, null, null, null, null, null, null, HubContextBlob.MISSING,
                     null, "the hub has no state for " + id + " (unknown node, or not indexed yet); use your own tools"

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.nodestate.hub.store.NodeId;
+import dev.nodestate.hub.store.NodeLookup;
 import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.trace.TraceLog;
@@ -21,12 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Answers one decoded request (a JSON object with a {@code type}) with one JSON document. Never
  * throws: every problem becomes {@code {"error": "..."}}. Types: health, status, get_context (the
- * seed's shape), get_node, search, callers, callees, tests, similar, context, hint.
+ * seed's shape), get_node, search, callers, callees, tests, similar, context, hint, resolve (an
+ * abbreviated id, as {@code hub show} takes it), ids (every node id, for completion).
  */
 final class Requests {
 
@@ -36,7 +37,7 @@ final class Requests {
             .build();
 
     static final List<String> TYPES = List.of("health", "status", "get_context", "get_node", "search", "callers",
-            "callees", "tests", "similar", "context", "hint");
+            "callees", "tests", "similar", "context", "hint", "resolve", "ids");
 
     private final Path root;
     private final NodeStore store;
@@ -93,6 +94,8 @@ final class Requests {
                 case "similar" -> similar(req);
                 case "context" -> context(req);
                 case "hint" -> hint(req);
+                case "resolve" -> resolve(req);
+                case "ids" -> ids();
                 default -> error("Unknown request type: " + (req.has("type") ? req.get("type").toString() : "(none)")
                         + "; types: " + String.join(", ", TYPES));
             };
@@ -173,10 +176,10 @@ final class Requests {
             throw new BadRequest("search needs a \"pattern\" (a part of a node id; * and ? are wildcards)");
         }
         int limit = Math.max(1, Math.min(req.path("limit").asInt(50), 1000));
-        Pattern regex = Pattern.compile("(?i).*" + Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q") + ".*");
+        var matches = NodeLookup.pattern(pattern);
         List<Map<String, Object>> results = new ArrayList<>();
         for (String id : store.ids()) {
-            if (regex.matcher(id).matches()) {
+            if (matches.test(id)) {
                 store.get(id).ifPresent(n -> {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("id", id);
@@ -192,6 +195,28 @@ final class Requests {
             }
         }
         return write(Map.of("pattern", pattern, "results", results));
+    }
+
+    /** {"query": an id or an unambiguous part} -> {"node_id", "node"}; ambiguity lists the candidates. */
+    private String resolve(JsonNode req) {
+        String query = req.path("query").asText("");
+        if (query.isBlank()) {
+            throw new BadRequest("resolve needs a \"query\": a node id or an unambiguous part of one");
+        }
+        try {
+            NodeState n = NodeLookup.resolve(store, query);
+            return "{\"node_id\":" + quote(n.id().toString()) + ",\"node\":" + n.toJson() + "}";
+        } catch (NodeLookup.Ambiguous e) {
+            return write(Map.of("error", "'" + query + "' is ambiguous", "code", "ambiguous", "query", query,
+                    "candidates", e.candidates()));
+        } catch (dev.nodestate.hub.HubException e) {
+            return write(Map.of("error", e.getMessage(), "code", "not_found", "query", query));
+        }
+    }
+
+    /** Every node id (grouped by file), for a client's completion. */
+    private String ids() {
+        return write(Map.of("ids", store.ids()));
     }
 
     private String relation(JsonNode req, String type) {

@@ -476,12 +476,28 @@ public final class NodeStore implements AutoCloseable {
         return write((t, txn) -> t.files().delete(txn, Tables.text(file)));
     }
 
-    /** Files with an index entry, sorted. */
-    /** Every node id, grouped by file, for searches (`hub find`, abbreviated ids); reads no node values. */
+    /** Every node id (an immutable list), grouped by file, for searches (`hub find`, abbreviated ids); reads no node values. */
     public List<String> ids() {
-        return read(Tables::allIds);
+        return read((t, txn) -> {
+            // the log's high address moves with every commit (ours or, read-only, the owner's): an unchanged
+            // address means an unchanged id list. Measured on the stdlib tree (18k ids): reading them took
+            // 40 ms per call on a loaded machine, which made every abbreviated `show` slow.
+            long version = ((jetbrains.exodus.env.TransactionBase) txn).getHighAddress();
+            IdList cached = idList;
+            if (cached == null || cached.version() != version) {
+                cached = new IdList(version, List.copyOf(t.allIds(txn)));
+                idList = cached;
+            }
+            return cached.ids();
+        });
     }
 
+    private record IdList(long version, List<String> ids) {
+    }
+
+    private volatile IdList idList;
+
+    /** Files with an index entry, sorted. */
     public List<String> allIndexedFiles() {
         return read(Tables::indexedFiles);
     }

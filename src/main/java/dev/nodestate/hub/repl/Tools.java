@@ -1,0 +1,106 @@
+package dev.nodestate.hub.repl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nodestate.hub.HubException;
+import dev.nodestate.hub.HubException.ExitCode;
+import dev.nodestate.hub.sandbox.GuestResult;
+import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.sandbox.ToolException;
+import dev.nodestate.hub.tool.Externals;
+import dev.nodestate.hub.tool.HostExternals;
+import dev.nodestate.hub.tool.PymChecker;
+import dev.nodestate.hub.tool.PymTool;
+import dev.nodestate.hub.tool.ToolHost;
+import dev.nodestate.hub.tool.ToolRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The .pym tools as the REPL sees them. Names come from the directory (no Python needed, for
+ * completion); listing and running start one GraalPy context on first use (seconds), kept for the
+ * session. Runs happen in this process with the host's standard externals, whichever backend answers
+ * the queries: tool results are printed, never stored.
+ */
+final class Tools implements AutoCloseable {
+
+    private final Path directory;
+    private final Externals externals;
+    private final Supplier<PythonRuntime> shared;
+    private PythonRuntime runtime;
+    private ToolRegistry registry;
+    private ToolHost host;
+
+    /** Tools of {@code directory} run against {@code repo}; on {@code shared}'s runtime when given (not closed here), else on an own one. */
+    Tools(Path directory, Path repo, Supplier<PythonRuntime> shared) {
+        this.directory = directory;
+        this.externals = HostExternals.standard(repo);
+        this.shared = shared;
+    }
+
+    /** Tool names: the .pym files of the directory, sorted. */
+    List<String> names() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pym"))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    synchronized List<PymTool> list() {
+        return registry().list();
+    }
+
+    synchronized PymTool get(String name) {
+        return registry().get(name);
+    }
+
+    /** Runs a checked tool; a failure is a TOOL_FAILED HubException with the tool's one-line error. */
+    GuestResult run(PymTool tool, Map<String, JsonNode> inputs) {
+        ToolHost h;
+        synchronized (this) {
+            registry();
+            h = host;
+        }
+        try {
+            return h.run(tool, inputs, externals, null);
+        } catch (ToolException e) {
+            throw new HubException(ExitCode.TOOL_FAILED, "tool " + tool.name() + " failed: " + e.error().kind() + ": "
+                    + e.error().message().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** Re-reads the tools directory (a running registry also follows it by itself). */
+    synchronized void reload() {
+        if (registry != null) {
+            registry.rescan();
+        }
+    }
+
+    private ToolRegistry registry() {
+        if (registry == null) {
+            PythonRuntime r = shared != null ? shared.get() : (runtime = PythonRuntime.start(1).awaitReady());
+            registry = new ToolRegistry(directory, new PymChecker(r, externals));
+            host = new ToolHost(r);
+        }
+        return registry;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+}
