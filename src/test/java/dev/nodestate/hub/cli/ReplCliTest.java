@@ -29,18 +29,27 @@ class ReplCliTest {
                 def _helper():
                     return 1
                 """);
+        Files.writeString(repo.resolve("use.py"), """
+                from calc import Calculator
+
+
+                def total():
+                    return Calculator().add(1)
+                """);
         Result r = hub("index", "--once", "--json", "--tools", Path.of("tools").toAbsolutePath().toString(), repo.toString());
         assertEquals(0, r.code(), r.err());
     }
 
     @Test
-    void callersCalleesAndTestsSayNotComputedYetUntilAToolFillsThem() {
+    void callersCalleesAndTestsComeFromTheCrossFileAnalysisOfTheIndex() {
         Result callers = hub("callers", "add", "--repo", repo.toString());
         assertEquals(0, callers.code(), callers.err());
-        assertEquals("callers of calc.py::Calculator.add: not computed yet (the find_callers tool fills them)\n", callers.out());
+        assertTrue(callers.out().startsWith("callers of calc.py::Calculator.add") && callers.out().contains("use.py::total"),
+                callers.out());
+        Result callees = hub("callees", "total", "--repo", repo.toString(), "--json");
+        assertTrue(callees.out().contains("calc.py::Calculator.add"), callees.out());
         Result tests = hub("tests", "Calculator.add", "--repo", repo.toString(), "--json");
-        assertTrue(tests.out().contains("\"tests\":null"), tests.out());
-        assertTrue(tests.out().contains("\"note\":\"tests not computed yet for this node\""), tests.out());
+        assertTrue(tests.out().contains("\"tests\":[]"), "computed, and there are none: " + tests.out());
     }
 
     @Test
@@ -67,7 +76,7 @@ class ReplCliTest {
         Result add = hub("impact", "Calculator.add", "--repo", repo.toString());
         assertEquals(0, add.code(), add.err());
         assertTrue(add.out().startsWith("impact of changing calc.py::Calculator.add:\n  exported: yes"), add.out());
-        assertTrue(add.out().contains("  callers: not computed yet"), add.out());
+        assertTrue(add.out().contains("use.py::total"), add.out());
         Result helper = hub("impact", "_helper", "--repo", repo.toString());
         assertTrue(helper.out().contains("  exported: no: not in calc.py's public surface"), helper.out());
     }
