@@ -160,7 +160,7 @@ public final class IndexBenchmark {
     }
 
     private Run index(PythonRuntime runtime, ToolHost host, Path repo, String label) throws IOException {
-        Externals externals = HostExternals.standard(repo);
+        Externals externals = HostExternals.standard(repo).with(dev.nodestate.hub.refs.CrossFileAnalysis.offlineExternals());
         long cpu = processCpuNanos();
         long t = System.nanoTime();
         Indexer.Summary s;

@@ -158,7 +158,7 @@ public final class ReplBenchmark {
     private static void index(Path repo) throws Exception {
         try (PythonRuntime runtime = PythonRuntime.start(PythonRuntime.defaultLanes()).awaitReady();
              NodeStore store = NodeStore.open(repo)) {
-            Externals externals = HostExternals.standard(repo);
+            Externals externals = HostExternals.standard(repo).with(dev.nodestate.hub.refs.CrossFileAnalysis.offlineExternals());
             Path toolsDir = Path.of(System.getProperty("hub.home", "."), "tools").toAbsolutePath();
             try (ToolRegistry tools = new ToolRegistry(toolsDir, new PymChecker(runtime, externals))) {
                 ToolHost host = new ToolHost(runtime);

@@ -83,7 +83,7 @@ public final class ToolHostBenchmark {
             PythonRuntime runtime = PythonRuntime.start(opt.lanes).awaitReady();
             long readyAt = uptimeMillis();
             Path repo = Files.createDirectories(work.resolve("repo"));
-            Externals externals = HostExternals.standard(repo);
+            Externals externals = HostExternals.standard(repo).with(dev.nodestate.hub.refs.CrossFileAnalysis.offlineExternals());
             PymChecker checker = new PymChecker(runtime, externals);
             ToolHost host = new ToolHost(runtime);
 

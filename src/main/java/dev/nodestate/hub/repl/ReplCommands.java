@@ -222,7 +222,8 @@ public final class ReplCommands implements AutoCloseable {
         JsonNode similar = reply.path("similar");
         if (similar.isArray() && !similar.isEmpty()) {
             text.append("similar to ").append(n.id()).append(" (").append(similar.size()).append("):\n");
-            similar.forEach(s -> text.append("  ").append(s.isTextual() ? s.asText() : s.toString()).append('\n'));
+            similar.forEach(s -> text.append("  ").append(s.isTextual() ? s.asText()
+                    : String.format("%.4f  %s", s.path("score").asDouble(), s.path("id").asText())).append('\n'));
         } else {
             text.append("similar to ").append(n.id()).append(": ")
                     .append(reply.path("note").asText("none")).append('\n');

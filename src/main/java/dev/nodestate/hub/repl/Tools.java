@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 /**
  * The .pym tools as the REPL sees them. Names come from the directory (no Python needed, for
  * completion); listing and running start one GraalPy context on first use (seconds), kept for the
- * session. Runs happen in this process with the host's standard externals, whichever backend answers
- * the queries: tool results are printed, never stored.
+ * session. Runs happen in this process with the host's standard externals and the cross-file ones
+ * (over a read-only view of the store), whichever backend answers the queries: tool results are
+ * printed, never stored.
  */
 final class Tools implements AutoCloseable {
 
@@ -38,9 +39,20 @@ final class Tools implements AutoCloseable {
     /** Tools of {@code directory} run against {@code repo}; on {@code shared}'s runtime when given (not closed here), else on an own one. */
     Tools(Path directory, Path repo, Supplier<PythonRuntime> shared) {
         this.directory = directory;
-        this.externals = HostExternals.standard(repo);
         this.shared = shared;
+        Externals crossFile = dev.nodestate.hub.refs.CrossFileAnalysis.offlineExternals();
+        if (Files.isDirectory(dev.nodestate.hub.store.NodeStore.stateDir(repo))) {
+            try { // the cross-file tools query what the hub stored: a read-only view, whoever holds the store
+                store = dev.nodestate.hub.store.NodeStore.openReadOnly(repo);
+                crossFile = new dev.nodestate.hub.refs.CrossFileAnalysis(store, null).externals();
+            } catch (RuntimeException e) {
+                store = null;
+            }
+        }
+        this.externals = HostExternals.standard(repo).with(crossFile);
     }
+
+    private dev.nodestate.hub.store.NodeStore store;
 
     /** Tool names: the .pym files of the directory, sorted. */
     List<String> names() {
@@ -101,6 +113,9 @@ final class Tools implements AutoCloseable {
         }
         if (runtime != null) {
             runtime.close();
+        }
+        if (store != null) {
+            store.close();
         }
     }
 }
