@@ -201,7 +201,8 @@ public final class CrossFileAnalysis {
         Duration references = Duration.ofNanos(System.nanoTime() - start);
         long testsStart = System.nanoTime();
         Set<String> testTargets = new TreeSet<>();
-        for (JsonNode t : tables) {
+        for (JsonNode table : tables) {
+            JsonNode t = table;
             String file = t.path("file_path").asText();
             for (String id : store.idsOf(file)) {
                 if (id.contains("::")) {
@@ -260,6 +261,21 @@ public final class CrossFileAnalysis {
         references.forEach(tables::add);
         List<String> errors = new ArrayList<>();
         Applied applied = write(tables, errors);
+        if (!applied.delta().reanalyse().isEmpty() && available()) {
+            // Java files calling a member name that just appeared: their calls may now solve (one level)
+            Bound b = bound;
+            try {
+                JsonNode again = b.host().run(b.tools().get(CALLEES_TOOL),
+                        Map.of("file_paths", JSON.valueToTree(List.copyOf(applied.delta().reanalyse()))), b.externals(), null).value();
+                List<JsonNode> more = new ArrayList<>();
+                again.path("references").forEach(more::add);
+                Applied second = write(more, errors);
+                tables.addAll(more);
+                applied = merge(applied, second);
+            } catch (RuntimeException e) {
+                errors.add(CALLEES_TOOL + " on " + applied.delta().reanalyse() + ": " + e.getMessage());
+            }
+        }
         Set<String> testTargets = new TreeSet<>(applied.delta().callers().keySet());
         for (JsonNode t : tables) {
             store.idsOf(t.path("file_path").asText()).stream().filter(id -> id.contains("::")).forEach(testTargets::add);
@@ -275,6 +291,19 @@ public final class CrossFileAnalysis {
         if (java != null) {
             files.stream().filter(f -> f.endsWith(".java")).forEach(java::changed);
         }
+    }
+
+    private static Applied merge(Applied a, Applied b) {
+        Set<String> files = new TreeSet<>(a.delta().resolvedFiles());
+        files.addAll(b.delta().resolvedFiles());
+        Map<String, List<String>> callees = new TreeMap<>(a.delta().callees());
+        callees.putAll(b.delta().callees());
+        Map<String, List<String>> callers = new TreeMap<>(a.delta().callers());
+        callers.putAll(b.delta().callers());
+        List<String> errors = new ArrayList<>(a.errors());
+        errors.addAll(b.errors());
+        return new Applied(new ReferenceIndex.Delta(files, callees, callers, b.delta().reanalyse()),
+                a.nodesWritten() + b.nodesWritten(), errors);
     }
 
     /** Forgets deleted files: their references, and their nodes in others' callers/callees. */
@@ -301,6 +330,15 @@ public final class CrossFileAnalysis {
                 if (index.knows(file)) {
                     continue; // the last good table stays in service
                 }
+            }
+            if ("java".equals(t.path("language").asText()) && (error == null || error.isNull())) {
+                // Java tables name no definitions (the solver resolved the calls): the file's nodes are its members,
+                // so a member added, renamed or removed re-checks the calls into the file
+                ObjectNode withDefs = t.deepCopy();
+                ObjectNode defs = withDefs.putObject("defs");
+                store.idsOf(file).stream().filter(id -> id.contains("::"))
+                        .forEach(id -> defs.put(id.substring(id.indexOf("::") + 2), "node"));
+                t = withDefs;
             }
             byFile.put(file, t);
             json.put(file, t.toString());

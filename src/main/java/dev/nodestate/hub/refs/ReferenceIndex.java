@@ -31,7 +31,8 @@ public final class ReferenceIndex {
      * What an {@link #apply} changed: {@code callees} per caller and {@code callers} per callee, the
      * new lists of the nodes whose lists changed, and the files re-resolved.
      */
-    public record Delta(Set<String> resolvedFiles, Map<String, List<String>> callees, Map<String, List<String>> callers) {
+    public record Delta(Set<String> resolvedFiles, Map<String, List<String>> callees, Map<String, List<String>> callers,
+                        Set<String> reanalyse) {
         public boolean isEmpty() {
             return callees.isEmpty() && callers.isEmpty();
         }
@@ -59,6 +60,7 @@ public final class ReferenceIndex {
     public synchronized Delta apply(Map<String, JsonNode> changed) {
         Set<String> reshaped = new HashSet<>();
         Set<String> changedNames = new HashSet<>();
+        Set<String> addedJavaNames = new HashSet<>();
         boolean filesAppeared = false;
         boolean pythonSetChanged = false;
         for (var e : changed.entrySet()) {
@@ -85,6 +87,12 @@ public final class ReferenceIndex {
             for (String pair : symmetricDifference(before, after)) {
                 changedNames.add(pair.substring(0, pair.indexOf(' ')));
             }
+            Set<String> javaBefore = javaMembers(old);
+            for (String name : javaMembers(now)) {
+                if (!javaBefore.contains(name)) {
+                    addedJavaNames.add(name);
+                }
+            }
         }
         if (pythonSetChanged) {
             modules = new PythonModules(pythonFiles);
@@ -109,6 +117,14 @@ public final class ReferenceIndex {
             });
         }
         toResolve.retainAll(tables.keySet());
+        // Java calls are solved by the tool, not here: files with unresolved calls of a newly added member name
+        // need find_callees again (the caller schedules it; their own members do not change, so it stops there)
+        Set<String> reanalyse = new TreeSet<>();
+        for (String name : addedJavaNames) {
+            reanalyse.addAll(attrUsers.getOrDefault(Resolver.JAVA_NAME + name, Set.of()));
+        }
+        reanalyse.removeAll(changed.keySet());
+        reanalyse.retainAll(tables.keySet());
 
         Map<String, List<String>> calleesDelta = new TreeMap<>();
         Set<String> targetsTouched = new HashSet<>();
@@ -152,7 +168,7 @@ public final class ReferenceIndex {
         for (String t : targetsTouched) {
             callersDelta.put(t, List.copyOf(callers.getOrDefault(t, Set.of())));
         }
-        return new Delta(toResolve, calleesDelta, callersDelta);
+        return new Delta(toResolve, calleesDelta, callersDelta, reanalyse);
     }
 
     public synchronized List<String> callersOf(String id) {
@@ -265,6 +281,22 @@ public final class ReferenceIndex {
                 methodsByName.remove(name);
             }
         }
+    }
+
+    /** Simple names of the members a Java table lists under "defs" (Outer.m(int) gives m, Foo.Foo() gives Foo). */
+    private static Set<String> javaMembers(JsonNode table) {
+        Set<String> out = new HashSet<>();
+        if (table == null || isPython(table)) {
+            return out;
+        }
+        table.path("defs").fieldNames().forEachRemaining(q -> {
+            int paren = q.indexOf('(');
+            if (paren > 0) {
+                String head = q.substring(0, paren);
+                out.add(head.substring(head.lastIndexOf('.') + 1));
+            }
+        });
+        return out;
     }
 
     /** "name qualified" for each method of a Python table. */

@@ -79,6 +79,8 @@ final class Resolver {
                         : kindOf(ref);
                 if (kind.equals("attr")) {
                     attrNames.add(ref.path("attr").asText());
+                } else if (kind.equals("java-unresolved")) {
+                    attrNames.add(JAVA_NAME + ref.path("java").asText()); // a method of that name appearing may solve it
                 }
                 String target = java ? javaTarget(ref) : pythonTarget(file, ref, kind);
                 if (target == null) {
@@ -96,8 +98,15 @@ final class Resolver {
 
     private String javaTarget(JsonNode ref) {
         String id = ref.path("id").asText(null);
-        return id != null && exists.test(id) ? id : null;
+        if (id == null) {
+            return null;
+        }
+        consulted.add(ReferenceIndex.fileOf(id)); // the target's file changing its members re-checks this edge
+        return exists.test(id) ? id : null;
     }
+
+    /** Prefix of the names of unresolved Java calls among a resolution's attribute names. */
+    static final String JAVA_NAME = "java:";
 
     private static String kindOf(JsonNode ref) {
         for (String k : List.of("local", "global", "self", "super", "on", "star", "attr", "name")) {

@@ -29,8 +29,9 @@ final class AnalysedRepo implements AutoCloseable {
     AnalysedRepo(Path root) throws IOException {
         this.root = root;
         this.store = NodeStore.open(root);
-        this.analysis = new CrossFileAnalysis(store, new MarkdownPages(root, store));
-        this.externals = HostExternals.standard(root).with(analysis.externals());
+        dev.nodestate.hub.lang.JavaReferences java = new dev.nodestate.hub.lang.JavaReferences(root);
+        this.analysis = new CrossFileAnalysis(store, new MarkdownPages(root, store), java);
+        this.externals = HostExternals.standard(root, java).with(analysis.externals());
         this.tools = new ToolRegistry(Path.of("tools"), new PymChecker(SharedRuntime.get(), externals));
         this.host = new ToolHost(SharedRuntime.get());
         analysis.bind(tools, host, externals);

@@ -103,6 +103,32 @@ class CrossFileIncrementalTest {
         }
     }
 
+    @Test
+    void aJavaMethodAddedInOneFileIsLinkedToItsCallersInOthersAndARemovedOneUnlinked(@TempDir Path repo) throws IOException {
+        String a = "package p;\n\npublic class A {\n    public static int f(int x) {\n        return x;\n    }\n}\n";
+        write(repo, Map.of("src/main/java/p/A.java", a,
+                "src/main/java/p/B.java", "package p;\n\npublic class B {\n    int g() {\n        return A.f(1) + A.h(2);\n    }\n}\n"));
+        try (AnalysedRepo r = new AnalysedRepo(repo).analyse()) {
+            String g = "src/main/java/p/B.java::B.g()";
+            assertEquals(List.of("src/main/java/p/A.java::A.f(int)"), r.node(g).callees());
+            assertEquals(List.of("A.h(2)"), r.analysis.index().unresolvedOf(g));
+
+            write(repo, Map.of("src/main/java/p/A.java", a.replace("\n}\n",
+                    "\n\n    public static int h(int y) {\n        return y;\n    }\n}\n")));
+            r.analysis.filesChanged(List.of("src/main/java/p/A.java"));
+            reanalyse(r, "src/main/java/p/A.java");
+            assertEquals(List.of("src/main/java/p/A.java::A.f(int)", "src/main/java/p/A.java::A.h(int)"), r.node(g).callees(),
+                    "B.java, unchanged, was analysed again because a member it called appeared");
+            assertEquals(List.of(g), r.node("src/main/java/p/A.java::A.h(int)").callers());
+
+            write(repo, Map.of("src/main/java/p/A.java", "package p;\n\npublic class A {\n    public static int h(int y) {\n"
+                    + "        return y;\n    }\n}\n"));
+            r.analysis.filesChanged(List.of("src/main/java/p/A.java"));
+            reanalyse(r, "src/main/java/p/A.java");
+            assertEquals(List.of("src/main/java/p/A.java::A.h(int)"), r.node(g).callees(), "the edge into the removed f is gone");
+        }
+    }
+
     /** What the scheduler does for an approved find_callees: re-extract the file, run the tool on it, hand over the tables. */
     static ReferenceIndex.Delta reanalyse(AnalysedRepo r, String file) throws IOException {
         r.indexer.update(List.of(file), 1 << 20, p -> { }, Indexer.Listener.NONE);
