@@ -65,6 +65,7 @@ final class IndexCommand implements Callable<Integer> {
         Progress progress = new Progress(err, System.console() != null && System.console().isTerminal() && !json);
         Indexer.Summary s;
         CrossFileAnalysis.Summary refs;
+        boolean analysisWanted;
         int lanes = PythonRuntime.defaultLanes();
         try (HubSession session = main.session();
              NodeStore store = NodeStore.open(root)) {
@@ -93,7 +94,8 @@ final class IndexCommand implements Callable<Integer> {
             });
             progress.finish();
             Set<String> pending = analysis.pending(changed);
-            if (!pending.isEmpty()) {
+            analysisWanted = !pending.isEmpty();
+            if (analysisWanted) {
                 bound.get();
                 refs = analysis.catchUp(pending, lanes, line -> {
                     if (!json) {
@@ -127,13 +129,9 @@ final class IndexCommand implements Callable<Integer> {
                     root, s.files(), s.indexed(), s.unchanged(), s.removed(), s.nodes(), s.skipped(), s.errors().size(),
                     s.pagesWritten(), s.elapsed().toMillis() / 1000.0);
             s.errors().forEach(e -> err.println("  error: " + e));
-            if (refs == null && !s.errors().isEmpty() && s.nodes() == 0) {
-                // nothing indexed: nothing to say about references
-            } else if (refs == null && !changedAny(s)) {
-                // an unchanged tree whose references are all known
-            } else if (refs == null) {
+            if (refs == null && analysisWanted) {
                 err.println("references: tools/find_callees.pym is not installed; callers and callees were not computed");
-            } else if (refs.files() > 0) {
+            } else if (refs != null && refs.files() > 0) {
                 err.println(refs.describe());
                 refs.errors().forEach(e -> err.println("  error: " + e));
             }
@@ -143,10 +141,6 @@ final class IndexCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static boolean changedAny(Indexer.Summary s) {
-        return s.indexed() > 0 || s.removed() > 0;
     }
 
     /** A progress bar on a terminal, plain lines otherwise (every 10%). */

@@ -89,7 +89,8 @@ final class AnalysisExternals {
         private final NodeStore store;
         private final java.util.function.LongSupplier generation;
         private TreeMap<String, List<String>> byName;
-        private long builtFor = -1;
+        private long builtForNodes = -1;
+        private long builtForGeneration = -1;
 
         Names(NodeStore store, java.util.function.LongSupplier generation) {
             this.store = store;
@@ -97,13 +98,15 @@ final class AnalysisExternals {
         }
 
         synchronized JsonNode starting(ObjectNode args) {
-            long count = store.stats().nodes() * 1_000_003L + generation.getAsLong();
-            if (byName == null || count != builtFor) {
+            long nodes = store.stats().nodes();
+            long now = generation.getAsLong();
+            if (byName == null || nodes != builtForNodes || now != builtForGeneration) {
                 byName = new TreeMap<>();
                 for (String id : store.ids()) {
                     byName.computeIfAbsent(simpleName(id), k -> new ArrayList<>()).add(id);
                 }
-                builtFor = count;
+                builtForNodes = nodes;
+                builtForGeneration = now;
             }
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             args.path("prefixes").forEach(p -> {

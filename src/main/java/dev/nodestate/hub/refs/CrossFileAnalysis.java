@@ -201,8 +201,7 @@ public final class CrossFileAnalysis {
         Duration references = Duration.ofNanos(System.nanoTime() - start);
         long testsStart = System.nanoTime();
         Set<String> testTargets = new TreeSet<>();
-        for (JsonNode table : tables) {
-            JsonNode t = table;
+        for (JsonNode t : tables) {
             String file = t.path("file_path").asText();
             for (String id : store.idsOf(file)) {
                 if (id.contains("::")) {
@@ -322,15 +321,16 @@ public final class CrossFileAnalysis {
     private Applied write(List<JsonNode> tables, List<String> errors) {
         Map<String, JsonNode> byFile = new LinkedHashMap<>();
         Map<String, String> json = new LinkedHashMap<>();
-        for (JsonNode t : tables) {
-            String file = t.path("file_path").asText();
-            JsonNode error = t.get("error");
+        for (JsonNode table : tables) {
+            String file = table.path("file_path").asText();
+            JsonNode error = table.get("error");
             if (error != null && !error.isNull()) {
                 errors.add(file + ":" + error.path("line").asInt() + ": " + error.path("message").asText());
                 if (index.knows(file)) {
                     continue; // the last good table stays in service
                 }
             }
+            JsonNode t = table;
             if ("java".equals(t.path("language").asText()) && (error == null || error.isNull())) {
                 // Java tables name no definitions (the solver resolved the calls): the file's nodes are its members,
                 // so a member added, renamed or removed re-checks the calls into the file
@@ -454,9 +454,5 @@ public final class CrossFileAnalysis {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         values.forEach(a::add);
         return a;
-    }
-
-    static ObjectNode object() {
-        return JsonNodeFactory.instance.objectNode();
     }
 }
