@@ -30,6 +30,9 @@ sealed interface Backend extends AutoCloseable permits SocketBackend, StoreBacke
     /** The context blob of a node (HubContextBlob JSON: freshness included). */
     JsonNode context(String id);
 
+    /** The calls of {@code id} that resolved to no node of the repository, as text. */
+    List<String> unresolved(String id);
+
     /** Nodes similar to {@code id}, as the hub serves them ({"similar": [...], "note": ...}). */
     JsonNode similar(String id);
 

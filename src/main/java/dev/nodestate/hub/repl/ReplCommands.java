@@ -212,7 +212,15 @@ public final class ReplCommands implements AutoCloseable {
         if (list == null) {
             json.put("note", type + " not computed yet for this node");
         }
-        return new Reply(json, Render.list(type + " of " + n.id(), list, "the " + tool + " tool fills them"));
+        String text = Render.list(type + " of " + n.id(), list, "the " + tool + " tool fills them");
+        if (type.equals("callees") && list != null) {
+            List<String> unresolved = backend.unresolved(n.id().toString());
+            json.set("unresolved", JSON.valueToTree(unresolved));
+            if (!unresolved.isEmpty()) {
+                text += "  unresolved (" + unresolved.size() + "): " + String.join(", ", unresolved) + "\n";
+            }
+        }
+        return new Reply(json, text);
     }
 
     private Reply similar(String query) {

@@ -78,6 +78,13 @@ final class SocketBackend implements Backend {
     }
 
     @Override
+    public List<String> unresolved(String id) {
+        List<String> out = new ArrayList<>();
+        checked(Map.of("type", "callees", "node_id", id)).path("unresolved").forEach(t -> out.add(t.asText()));
+        return out;
+    }
+
+    @Override
     public JsonNode similar(String id) {
         return checked(Map.of("type", "similar", "node_id", id));
     }

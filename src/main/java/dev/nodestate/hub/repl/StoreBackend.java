@@ -88,14 +88,22 @@ final class StoreBackend implements Backend {
     }
 
     @Override
+    public List<String> unresolved(String id) {
+        return analysis().index().unresolvedOf(id);
+    }
+
+    /** The stored references and the similarity index, loaded on first use. */
+    private synchronized dev.nodestate.hub.refs.CrossFileAnalysis analysis() {
+        if (analysis == null) {
+            analysis = new dev.nodestate.hub.refs.CrossFileAnalysis(store, null);
+        }
+        return analysis;
+    }
+
+    @Override
     public JsonNode similar(String id) {
         ObjectNode o = ReplCommands.JSON.createObjectNode().put("node_id", id);
-        synchronized (this) {
-            if (analysis == null) {
-                analysis = new dev.nodestate.hub.refs.CrossFileAnalysis(store, null); // the similarity index, built on first use
-            }
-        }
-        o.set("similar", ReplCommands.JSON.valueToTree(analysis.similar(id, 10)));
+        o.set("similar", ReplCommands.JSON.valueToTree(analysis().similar(id, 10)));
         o.put("vector", dev.nodestate.hub.lang.SemanticVector.VERSION);
         return o;
     }

@@ -34,7 +34,7 @@ class ReplCliTest {
 
 
                 def total():
-                    return Calculator().add(1)
+                    return Calculator().add(1) + mystery()
                 """);
         Result r = hub("index", "--once", "--json", "--tools", Path.of("tools").toAbsolutePath().toString(), repo.toString());
         assertEquals(0, r.code(), r.err());
@@ -48,6 +48,8 @@ class ReplCliTest {
                 callers.out());
         Result callees = hub("callees", "total", "--repo", repo.toString(), "--json");
         assertTrue(callees.out().contains("calc.py::Calculator.add"), callees.out());
+        Result text = hub("callees", "total", "--repo", repo.toString());
+        assertTrue(text.out().contains("unresolved (1): mystery"), "calls the hub could not resolve are shown as text: " + text.out());
         Result tests = hub("tests", "Calculator.add", "--repo", repo.toString(), "--json");
         assertTrue(tests.out().contains("\"tests\":[]"), "computed, and there are none: " + tests.out());
     }
