@@ -78,9 +78,16 @@ public final class WatchDaemon {
                 this.debouncer = debouncer;
                 // watch before the cold start: a save during indexing waits in the debouncer instead of being missed
                 // (files the cold start already indexed are skipped by their hash when the batch comes)
+                // the socket serves from the start: during the cold start and its cross-file analysis agents get the
+                // stored state with its freshness (stale where files changed) instead of no hub at all
                 try (TreeWatcher watcher = new TreeWatcher(root, new Discovery(root, options.maxBytes()), debouncer);
                      Scheduler scheduler = new Scheduler(store, new MarkdownPages(root, store), tools, host, externals,
-                             trace, Indexer.EXTRACTION_TOOLS, options.lanes(), options.queueCapacity())) {
+                             trace, Indexer.EXTRACTION_TOOLS, options.lanes(), options.queueCapacity());
+                     HubServer server = HubServer.start(root, store, probe(scheduler), debouncer::add,
+                             HubServer.Options.DEFAULT, message -> {
+                                 err.println("hub: " + message);
+                                 err.flush();
+                             }).withAnalysis(analysis)) {
                     java.util.Set<String> coldChanged = java.util.concurrent.ConcurrentHashMap.newKeySet();
                     onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
                         @Override
@@ -110,17 +117,11 @@ public final class WatchDaemon {
                             (bundle, node) -> rules.current().evaluate(bundle, node).candidates(),
                             new DeterministicTriage(options.budget(), name -> has(tools, name)), scheduler,
                             options.maxBytes(), () -> stopping).withAnalysis(analysis);
-                    try (HubServer server = HubServer.start(root, store, probe(scheduler), debouncer::add,
-                            HubServer.Options.DEFAULT, message -> {
-                                err.println("hub: " + message);
-                                err.flush();
-                            }).withAnalysis(analysis)) {
-                        err.printf("hub: watching %s (%d directories, pid %d), serving on %s; Ctrl-C stops%n", root,
-                                watcher.directories(), ProcessHandle.current().pid(), server.socket());
-                        err.flush();
-                        loop(debouncer, pipeline, onBatch);
-                        debouncer.close();
-                    }
+                    err.printf("hub: watching %s (%d directories, pid %d), serving on %s; Ctrl-C stops%n", root,
+                            watcher.directories(), ProcessHandle.current().pid(), server.socket());
+                    err.flush();
+                    loop(debouncer, pipeline, onBatch);
+                    debouncer.close();
                 }
             }
         } finally {
