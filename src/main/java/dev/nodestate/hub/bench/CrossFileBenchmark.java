@@ -65,7 +65,7 @@ public final class CrossFileBenchmark {
             say("cross-file benchmark — GraalPy compiler mode %s, lanes %d, cpus %d", runtime.compilerMode(),
                     runtime.laneCount(), Runtime.getRuntime().availableProcessors());
             if (!only.equals("java")) {
-                Path src = pythonSrc != null ? pythonSrc : stdlib();
+                Path src = pythonSrc != null ? pythonSrc : IndexBenchmark.stdlib("python3");
                 Path repo = Files.createDirectories(work.resolve("python"));
                 int n = IndexBenchmark.copyTree(src, repo, ".py", IndexBenchmark.SKIPPED_PYTHON_DIRS);
                 say("%npython tree: %d files from %s", n, src);
@@ -78,7 +78,7 @@ public final class CrossFileBenchmark {
                 doc.set("java", tree(runtime, repo, "org/apache/commons/lang3/CharUtils.java", edits, lanes, false));
             }
         } finally {
-            deleteTree(work);
+            IndexBenchmark.deleteTree(work);
         }
         if (json) {
             System.out.println(JSON.writeValueAsString(doc));
@@ -172,27 +172,11 @@ public final class CrossFileBenchmark {
         return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
     }
 
-    private static Path stdlib() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", "-c", "import json, os; print(os.path.dirname(os.path.dirname(json.__file__)))")
-                .redirectErrorStream(true).start();
-        String dir = new String(p.getInputStream().readAllBytes()).strip();
-        p.waitFor();
-        return Path.of(dir);
-    }
-
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
     }
 
     private static void say(String format, Object... args) {
         System.err.printf(format + "%n", args);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

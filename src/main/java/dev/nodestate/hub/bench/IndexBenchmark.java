@@ -311,7 +311,7 @@ public final class IndexBenchmark {
         out.flush();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

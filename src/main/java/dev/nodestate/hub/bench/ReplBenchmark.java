@@ -65,7 +65,7 @@ public final class ReplBenchmark {
             ok = new ReplBenchmark(repo, queries).run();
         } finally {
             if (made && !keep) {
-                deleteTree(repo);
+                IndexBenchmark.deleteTree(repo);
             } else if (made) {
                 System.err.println("kept " + repo + " (pass --repo " + repo + " to skip indexing next time)");
             }
@@ -166,14 +166,6 @@ public final class ReplBenchmark {
                 Indexer.Summary s = new Indexer(repo, store, () -> new Indexer.Tools(tools, host, externals), runtime.laneCount())
                         .run(Discovery.DEFAULT_MAX_BYTES, p -> { });
                 System.err.printf(Locale.ROOT, "indexed %d files, %d nodes in %.0f s%n", s.files(), s.nodes(), (System.nanoTime() - t) / 1e9);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

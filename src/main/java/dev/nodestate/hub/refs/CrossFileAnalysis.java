@@ -165,52 +165,20 @@ public final class CrossFileAnalysis {
         Bound b = requireBound();
         long start = System.nanoTime();
         List<String> sorted = new ArrayList<>(new TreeSet<>(files));
-        List<List<String>> batches = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i += BATCH) {
-            batches.add(sorted.subList(i, Math.min(sorted.size(), i + BATCH)));
-        }
         List<JsonNode> tables = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism));
-        try {
-            List<Future<JsonNode>> runs = new ArrayList<>();
-            for (List<String> batch : batches) {
-                runs.add(pool.submit(() -> b.host().run(b.tools().get(CALLEES_TOOL),
-                        Map.of("file_paths", JSON.valueToTree(batch)), b.externals(), null).value()));
+        int[] done = {0, 0};
+        inBatches(b, CALLEES_TOOL, "file_paths", sorted, BATCH, parallelism, errors, (batch, result) -> {
+            result.path("references").forEach(tables::add);
+            done[0] += batch.size();
+            if (progress != null && (++done[1] % 25 == 0 || done[0] == sorted.size())) {
+                progress.accept("references: " + done[0] + "/" + sorted.size() + " files");
             }
-            int done = 0;
-            for (int i = 0; i < runs.size(); i++) {
-                try {
-                    runs.get(i).get().path("references").forEach(tables::add);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    errors.add(CALLEES_TOOL + " on " + batches.get(i) + ": "
-                            + (e.getCause() instanceof ToolException t ? t.getMessage() : String.valueOf(e.getCause())));
-                }
-                done += batches.get(i).size();
-                if (progress != null && (i % 25 == 24 || i == runs.size() - 1)) {
-                    progress.accept("references: " + done + "/" + sorted.size() + " files");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            errors.add("interrupted");
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         Applied applied = write(tables, errors);
         Duration references = Duration.ofNanos(System.nanoTime() - start);
         long testsStart = System.nanoTime();
-        Set<String> testTargets = new TreeSet<>();
-        for (JsonNode t : tables) {
-            String file = t.path("file_path").asText();
-            for (String id : store.idsOf(file)) {
-                if (id.contains("::")) {
-                    testTargets.add(id);
-                }
-            }
-        }
-        testTargets.addAll(applied.delta().callers().keySet());
-        int[] counts = runTests(testTargets, parallelism, errors, progress);
+        int[] counts = runTests(testTargets(tables, applied), parallelism, errors, progress);
         int edges = 0;
         int callers = 0;
         for (String file : index.files()) {
@@ -262,27 +230,23 @@ public final class CrossFileAnalysis {
         Applied applied = write(tables, errors);
         if (!applied.delta().reanalyse().isEmpty() && available()) {
             // Java files calling a member name that just appeared: their calls may now solve (one level)
-            Bound b = bound;
-            try {
-                JsonNode again = b.host().run(b.tools().get(CALLEES_TOOL),
-                        Map.of("file_paths", JSON.valueToTree(List.copyOf(applied.delta().reanalyse()))), b.externals(), null).value();
-                List<JsonNode> more = new ArrayList<>();
-                again.path("references").forEach(more::add);
-                Applied second = write(more, errors);
-                tables.addAll(more);
-                applied = merge(applied, second);
-            } catch (RuntimeException e) {
-                errors.add(CALLEES_TOOL + " on " + applied.delta().reanalyse() + ": " + e.getMessage());
-            }
+            List<JsonNode> more = new ArrayList<>();
+            inBatches(bound, CALLEES_TOOL, "file_paths", List.copyOf(applied.delta().reanalyse()), BATCH, 1, errors,
+                    (batch, result) -> result.path("references").forEach(more::add));
+            tables.addAll(more);
+            applied = merge(applied, write(more, errors));
         }
-        Set<String> testTargets = new TreeSet<>(applied.delta().callers().keySet());
-        for (JsonNode t : tables) {
-            store.idsOf(t.path("file_path").asText()).stream().filter(id -> id.contains("::")).forEach(testTargets::add);
-        }
-        if (available() && bound.tools().get(TESTS_TOOL) != null) {
-            runTests(testTargets, 1, errors, null);
-        }
+        runTests(testTargets(tables, applied), 1, errors, null);
         return new Applied(applied.delta(), applied.nodesWritten(), errors);
+    }
+
+    /** Whose tests to look for after new tables: every function and class of their files, and every node whose callers changed. */
+    private Set<String> testTargets(List<JsonNode> tables, Applied applied) {
+        Set<String> ids = new TreeSet<>(applied.delta().callers().keySet());
+        for (JsonNode t : tables) {
+            store.idsOf(t.path("file_path").asText()).stream().filter(id -> id.contains("::")).forEach(ids::add);
+        }
+        return ids;
     }
 
     /** Files created, edited or deleted: the Java symbol solver drops what it cached about them. */
@@ -309,18 +273,11 @@ public final class CrossFileAnalysis {
     public Applied forget(Collection<String> files) {
         Map<String, JsonNode> gone = new LinkedHashMap<>();
         files.forEach(f -> gone.put(f, null));
-        ReferenceIndex.Delta delta = index.apply(gone);
-        generation.incrementAndGet();
-        similar.refresh(files);
-        Map<String, String> tables = new LinkedHashMap<>();
-        files.forEach(f -> tables.put(f, null));
-        int written = store(tables, delta, Set.of());
-        return new Applied(delta, written, List.of());
+        return commit(gone, List.of());
     }
 
     private Applied write(List<JsonNode> tables, List<String> errors) {
         Map<String, JsonNode> byFile = new LinkedHashMap<>();
-        Map<String, String> json = new LinkedHashMap<>();
         for (JsonNode table : tables) {
             String file = table.path("file_path").asText();
             JsonNode error = table.get("error");
@@ -341,12 +298,24 @@ public final class CrossFileAnalysis {
                 t = withDefs;
             }
             byFile.put(file, t);
-            json.put(file, t.toString());
         }
-        ReferenceIndex.Delta delta = index.apply(byFile);
+        return commit(byFile, errors);
+    }
+
+    /** New tables (null: the file is gone) into the index, the similarity index and the store. */
+    private Applied commit(Map<String, JsonNode> tables, List<String> errors) {
+        ReferenceIndex.Delta delta = index.apply(tables);
         generation.incrementAndGet();
-        similar.refresh(byFile.keySet());
-        int written = store(json, delta, byFile.keySet());
+        similar.refresh(tables.keySet());
+        Map<String, String> json = new LinkedHashMap<>();
+        Set<String> analysed = new java.util.LinkedHashSet<>();
+        tables.forEach((file, t) -> {
+            json.put(file, t == null ? null : t.toString());
+            if (t != null) {
+                analysed.add(file);
+            }
+        });
+        int written = store(json, delta, analysed);
         return new Applied(delta, written, errors);
     }
 
@@ -383,49 +352,60 @@ public final class CrossFileAnalysis {
             return new int[] {0, 0};
         }
         List<String> all = new ArrayList<>(ids);
+        int[] counts = {0, 0}; // nodes with tests, runs
+        Instant now = Instant.now();
+        inBatches(b, TESTS_TOOL, "node_ids", all, TEST_BATCH, parallelism, errors, (batch, result) -> {
+            Map<String, UnaryOperator<NodeState>> changes = new LinkedHashMap<>();
+            for (var it = result.path("nodes").fields(); it.hasNext(); ) {
+                var e = it.next();
+                List<String> tests = new ArrayList<>();
+                e.getValue().path("related_tests").forEach(t -> tests.add(t.asText()));
+                if (!tests.isEmpty()) {
+                    counts[0]++;
+                }
+                changes.put(e.getKey(), st -> st.with(Map.of("related_tests", tests)).withMark("related_tests", TESTS_TOOL, now));
+            }
+            rerender(store.applyReferences(Map.of(), changes));
+            if (progress != null && (++counts[1] % 25 == 0 || counts[1] * TEST_BATCH >= all.size())) {
+                progress.accept("tests: " + Math.min(all.size(), counts[1] * TEST_BATCH) + "/" + all.size() + " nodes");
+            }
+        });
+        return new int[] {counts[0], (all.size() + TEST_BATCH - 1) / TEST_BATCH};
+    }
+
+    /**
+     * Runs {@code tool} over {@code items} in batches of {@code size} (input {@code input}) on
+     * {@code parallelism} threads, handing each batch's result to {@code each} in order on this
+     * thread; a failed batch becomes a line in {@code errors}.
+     */
+    private static void inBatches(Bound b, String tool, String input, List<String> items, int size, int parallelism,
+            List<String> errors, java.util.function.BiConsumer<List<String>, JsonNode> each) {
         List<List<String>> batches = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += TEST_BATCH) {
-            batches.add(all.subList(i, Math.min(all.size(), i + TEST_BATCH)));
+        for (int i = 0; i < items.size(); i += size) {
+            batches.add(items.subList(i, Math.min(items.size(), i + size)));
         }
-        int tested = 0;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism));
         try {
             List<Future<JsonNode>> runs = new ArrayList<>();
             for (List<String> batch : batches) {
-                runs.add(pool.submit(() -> b.host().run(b.tools().get(TESTS_TOOL),
-                        Map.of("node_ids", JSON.valueToTree(batch)), b.externals(), null).value()));
+                runs.add(pool.submit(() -> b.host().run(b.tools().get(tool), Map.of(input, JSON.valueToTree(batch)),
+                        b.externals(), null).value()));
             }
-            Instant now = Instant.now();
             for (int i = 0; i < runs.size(); i++) {
-                JsonNode result;
+                List<String> batch = batches.get(i);
                 try {
-                    result = runs.get(i).get();
+                    each.accept(batch, runs.get(i).get());
                 } catch (java.util.concurrent.ExecutionException e) {
-                    errors.add(TESTS_TOOL + " on " + batches.get(i).size() + " nodes from " + batches.get(i).get(0) + ": "
+                    errors.add(tool + " on " + batch.size() + " item(s) from " + batch.get(0) + ": "
                             + (e.getCause() instanceof ToolException t ? t.getMessage() : String.valueOf(e.getCause())));
-                    continue;
-                }
-                Map<String, UnaryOperator<NodeState>> changes = new LinkedHashMap<>();
-                for (var it = result.path("nodes").fields(); it.hasNext(); ) {
-                    var e = it.next();
-                    List<String> tests = new ArrayList<>();
-                    e.getValue().path("related_tests").forEach(t -> tests.add(t.asText()));
-                    if (!tests.isEmpty()) {
-                        tested++;
-                    }
-                    changes.put(e.getKey(), s -> s.with(Map.of("related_tests", tests)).withMark("related_tests", TESTS_TOOL, now));
-                }
-                rerender(store.applyReferences(Map.of(), changes));
-                if (progress != null && (i % 25 == 24 || i == runs.size() - 1)) {
-                    progress.accept("tests: " + Math.min(all.size(), (i + 1) * TEST_BATCH) + "/" + all.size() + " nodes");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            errors.add(tool + ": interrupted");
         } finally {
             pool.shutdownNow();
         }
-        return new int[] {tested, batches.size()};
     }
 
     private void rerender(List<NodeState> updated) {

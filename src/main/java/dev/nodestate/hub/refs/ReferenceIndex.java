@@ -46,9 +46,10 @@ public final class ReferenceIndex {
     private final Map<String, Map<String, Set<String>>> edges = new HashMap<>();
     private final Map<String, Map<String, List<String>>> unresolved = new HashMap<>();
     private final Map<String, Set<String>> callers = new HashMap<>();
-    private final Map<String, Set<String>> consulted = new HashMap<>();
-    private final Map<String, Set<String>> consultedBy = new HashMap<>();
-    private final Map<String, Set<String>> attrUsers = new HashMap<>();
+    /** Files whose resolution read a file (its definitions, imports, bases; Java: held an edge into it). */
+    private final Dependents readers = new Dependents();
+    /** Files with {@code x.m()} calls (or unresolved Java calls, prefixed {@link Resolver#JAVA_NAME}) by name. */
+    private final Dependents guessers = new Dependents();
     private final Map<String, Map<String, Integer>> how = new HashMap<>();
 
     /** @param exists whether a node id is stored (Java targets are kept only when it is) */
@@ -104,10 +105,10 @@ public final class ReferenceIndex {
             }
         });
         for (String file : reshaped) {
-            toResolve.addAll(consultedBy.getOrDefault(file, Set.of()));
+            toResolve.addAll(readers.of(file));
         }
         for (String name : changedNames) {
-            toResolve.addAll(attrUsers.getOrDefault(name, Set.of()));
+            toResolve.addAll(guessers.of(name));
         }
         if (filesAppeared) {
             unresolved.forEach((file, byCaller) -> {
@@ -121,7 +122,7 @@ public final class ReferenceIndex {
         // need find_callees again (the caller schedules it; their own members do not change, so it stops there)
         Set<String> reanalyse = new TreeSet<>();
         for (String name : addedJavaNames) {
-            reanalyse.addAll(attrUsers.getOrDefault(Resolver.JAVA_NAME + name, Set.of()));
+            reanalyse.addAll(guessers.of(Resolver.JAVA_NAME + name));
         }
         reanalyse.removeAll(changed.keySet());
         reanalyse.retainAll(tables.keySet());
@@ -161,8 +162,8 @@ public final class ReferenceIndex {
             edges.put(file, r.edges());
             unresolved.put(file, r.unresolved());
             how.put(file, r.how());
-            setConsulted(file, r.consulted());
-            setAttrNames(file, r.attrNames());
+            readers.set(file, r.consulted());
+            guessers.set(file, r.attrNames());
         }
         Map<String, List<String>> callersDelta = new TreeMap<>();
         for (String t : targetsTouched) {
@@ -221,8 +222,8 @@ public final class ReferenceIndex {
         }
         unresolved.remove(file);
         how.remove(file);
-        setConsulted(file, Set.of());
-        setAttrNames(file, Set.of());
+        readers.set(file, Set.of());
+        guessers.set(file, Set.of());
         callers.keySet().removeIf(t -> fileOf(t).equals(file));
     }
 
@@ -233,34 +234,6 @@ public final class ReferenceIndex {
             if (set.isEmpty()) {
                 callers.remove(target);
             }
-        }
-    }
-
-    private void setConsulted(String file, Set<String> now) {
-        for (String f : consulted.getOrDefault(file, Set.of())) {
-            Set<String> by = consultedBy.get(f);
-            if (by != null) {
-                by.remove(file);
-            }
-        }
-        consulted.put(file, Set.copyOf(now));
-        for (String f : now) {
-            consultedBy.computeIfAbsent(f, k -> new HashSet<>()).add(file);
-        }
-    }
-
-    private final Map<String, Set<String>> attrNamesOf = new HashMap<>();
-
-    private void setAttrNames(String file, Set<String> names) {
-        for (String n : attrNamesOf.getOrDefault(file, Set.of())) {
-            Set<String> users = attrUsers.get(n);
-            if (users != null) {
-                users.remove(file);
-            }
-        }
-        attrNamesOf.put(file, Set.copyOf(names));
-        for (String n : names) {
-            attrUsers.computeIfAbsent(n, k -> new HashSet<>()).add(file);
         }
     }
 
