@@ -10,8 +10,9 @@ public record GuestRun(String tool, String filename, String source, String sourc
                        String externalsJson, HostCallback host, Limits limits) {
 
     /**
-     * The host side of every {@code @external}: takes JSON arguments, answers {"ok": v} or
-     * {"error": msg}, or a string result raw as {@code "s" + text} (a JSON reply always starts with '{').
+     * The host side of every {@code @external}: takes JSON arguments, answers {"error": msg}, a string result
+     * raw as {@code "s" + text}, or any other result as {@code "m" + } its marshal bytes as Latin-1 chars
+     * (GraalPy's {@code marshal.loads} runs as host code; its {@code json.loads} is interpreted Python).
      */
     @FunctionalInterface
     public interface HostCallback {

@@ -14,11 +14,15 @@ import java.util.Map;
 import java.util.function.Supplier;
 import dev.nodestate.hub.lang.JavaOutline;
 import dev.nodestate.hub.lang.JavaReferences;
+import dev.nodestate.hub.lang.PythonOutline;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The host's standard externals for tools that work on one repository: {@code read_file(path) -> str},
- * {@code java_outline(path) -> dict} ({@link JavaOutline}) and {@code java_references(path) -> dict}
- * ({@link JavaReferences}: the file's calls resolved to node ids).
+ * {@code python_outline(path, parts) -> dict} and {@code python_outlines(paths, parts) -> dict}
+ * ({@link PythonOutline}), {@code java_outline(path) -> dict} ({@link JavaOutline}) and
+ * {@code java_references(path) -> dict} ({@link JavaReferences}: the file's calls resolved to node ids).
  */
 public final class HostExternals {
 
@@ -49,9 +53,36 @@ public final class HostExternals {
         }
         ThreadLocal<JavaOutline> parsers = ThreadLocal.withInitial(JavaOutline::new); // JavaParser is not thread-safe
         OutlineCache outlines = new OutlineCache(OUTLINE_CACHE);
+        PythonOutline python = new PythonOutline(); // stateless: one parser per call
         return new Externals()
                 .add("read_file", "read_file(path: str) -> str",
                         args -> JsonNodeFactory.instance.textNode(readFile(root, args.path("path").asText())))
+                .add("python_outline", "python_outline(path: str, parts: list[str] = []) -> dict", args -> {
+                    String path = args.path("path").asText();
+                    Set<PythonOutline.Part> parts = parts(args.path("parts"));
+                    String source = readFile(root, path);
+                    return outlines.get(path + "|" + parts, source, () -> python.outline(source, parts));
+                })
+                .add("python_outlines", "python_outlines(paths: list[str], parts: list[str] = []) -> dict", args -> {
+                    Set<PythonOutline.Part> parts = parts(args.path("parts"));
+                    ObjectNode out = JsonNodeFactory.instance.objectNode();
+                    for (com.fasterxml.jackson.databind.JsonNode p : args.path("paths")) {
+                        String path = p.asText();
+                        String source;
+                        try {
+                            source = readFile(root, path);
+                        } catch (ExternalFunction.ExternalFailure e) { // one unreadable file (deleted meanwhile) does not fail the others
+                            ObjectNode gone = out.putObject(path);
+                            gone.putObject("error").put("line", 0).put("message", e.getMessage());
+                            gone.put("unreadable", true).put("line_count", 0).putNull("docstring");
+                            gone.putArray("imports");
+                            gone.putArray("defs");
+                            continue;
+                        }
+                        out.set(path, outlines.get(path + "|" + parts, source, () -> python.outline(source, parts)));
+                    }
+                    return out;
+                })
                 .add("java_outline", "java_outline(path: str) -> dict", args -> {
                     String path = args.path("path").asText();
                     String source = readFile(root, path);
@@ -67,6 +98,19 @@ public final class HostExternals {
                     String relative = (given.isAbsolute() ? root.relativize(given) : given).toString().replace('\\', '/');
                     return references.references(relative, source); // cached by path and text until a change
                 });
+    }
+
+    /** The outline parts a tool asked for ("calls", "reads", "exports"); an unknown name is the tool's mistake. */
+    private static Set<PythonOutline.Part> parts(com.fasterxml.jackson.databind.JsonNode names) throws ExternalFunction.ExternalFailure {
+        Set<PythonOutline.Part> parts = EnumSet.noneOf(PythonOutline.Part.class);
+        for (com.fasterxml.jackson.databind.JsonNode n : names) {
+            PythonOutline.Part p = PythonOutline.Part.named(n.asText());
+            if (p == null) {
+                throw new ExternalFunction.ExternalFailure("unknown outline part '" + n.asText() + "'; the parts are calls, reads, exports");
+            }
+            parts.add(p);
+        }
+        return parts;
     }
 
     /**

@@ -4,6 +4,7 @@
 import ast
 import builtins as _builtins
 import json
+from marshal import loads as _marshal_loads
 import sys
 import types
 
@@ -523,6 +524,8 @@ def _make_grail(inputs, externals, host_call):
             raw = str(host_call(name, payload))
             if raw.startswith("s"):
                 return raw[1:]  # a string result, passed raw (the pure-Python JSON decoder is slow on big texts)
+            if raw.startswith("m"):
+                return _marshal_loads(raw[1:].encode("latin-1"))  # any other result, in marshal format
             reply = json.loads(raw)
             if "error" in reply:
                 raise ExternalError(reply["error"])
