@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodestate.hub.index.Discovery;
 import dev.nodestate.hub.index.Indexer;
+import dev.nodestate.hub.markdown.MarkdownPages;
+import dev.nodestate.hub.refs.ColdStart;
+import dev.nodestate.hub.refs.CrossFileAnalysis;
 import dev.nodestate.hub.sandbox.PythonRuntime;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.Externals;
@@ -144,7 +147,8 @@ public final class IndexBenchmark {
     }
 
     /** What one indexing run did and cost. */
-    private record Run(Indexer.Summary summary, double wallS, double cpuS, double peakRssMb) {
+    private record Run(Indexer.Summary summary, double wallS, double cpuS, double peakRssMb, double crossFileS,
+                       CrossFileAnalysis.Summary refs) {
         ObjectNode json() {
             ObjectNode o = JSON.createObjectNode();
             o.put("files", summary.files()).put("indexed", summary.indexed()).put("unchanged", summary.unchanged())
@@ -152,7 +156,10 @@ public final class IndexBenchmark {
                     .put("pages_written", summary.pagesWritten()).put("wall_s", wallS)
                     .put("indexer_s", summary.elapsed().toNanos() / 1e9).put("cpu_s", cpuS)
                     .put("files_per_s", summary.indexed() / wallS).put("nodes_per_s", summary.nodes() / wallS)
-                    .put("peak_rss_mb", peakRssMb);
+                    .put("peak_rss_mb", peakRssMb).put("cross_file_s", crossFileS).put("whole_s", wallS + crossFileS);
+            if (refs != null) {
+                o.put("cross_file_summary", refs.describe());
+            }
             o.putPOJO("first_errors", summary.errors().stream().limit(5).toList());
             o.putPOJO("skipped_by", summary.skippedBy());
             return o;
@@ -160,32 +167,46 @@ public final class IndexBenchmark {
     }
 
     private Run index(PythonRuntime runtime, ToolHost host, Path repo, String label) throws IOException {
-        Externals externals = HostExternals.standard(repo).with(dev.nodestate.hub.refs.CrossFileAnalysis.offlineExternals());
         long cpu = processCpuNanos();
         long t = System.nanoTime();
         Indexer.Summary s;
         int[] nextReport = {10};
-        try (NodeStore store = NodeStore.open(repo);
-             ToolRegistry tools = new ToolRegistry(opt.tools, new PymChecker(runtime, externals))) {
-            s = new Indexer(repo, store, () -> new Indexer.Tools(tools, host, externals), runtime.laneCount())
-                    .run(Discovery.DEFAULT_MAX_BYTES, p -> {
-                if (p.total() >= 50 && p.done() * 100 >= (long) nextReport[0] * p.total()) {
-                    synchronized (nextReport) {
-                        if (p.done() * 100 >= (long) nextReport[0] * p.total()) {
-                            System.err.printf(Locale.ROOT, "  [%s: %d%% (%d/%d files) at %.1f s]%n", label, nextReport[0],
-                                    p.done(), p.total(), seconds(t));
-                            nextReport[0] += 10;
+        double indexS;
+        double crossFileS;
+        CrossFileAnalysis.Summary refs;
+        try (NodeStore store = NodeStore.open(repo)) {
+            // as `hub index`: the extraction (with find_callees on the same outlines), then the cross-file analysis
+            CrossFileAnalysis analysis = new CrossFileAnalysis(store, new MarkdownPages(repo, store));
+            Externals externals = HostExternals.standard(repo).with(analysis.externals());
+            try (ToolRegistry tools = new ToolRegistry(opt.tools, new PymChecker(runtime, externals))) {
+                analysis.bind(tools, host, externals);
+                ColdStart cold = new ColdStart();
+                s = new Indexer(repo, store, () -> new Indexer.Tools(tools, host, externals), runtime.laneCount())
+                        .run(Discovery.DEFAULT_MAX_BYTES, p -> {
+                    if (p.total() >= 50 && p.done() * 100 >= (long) nextReport[0] * p.total()) {
+                        synchronized (nextReport) {
+                            if (p.done() * 100 >= (long) nextReport[0] * p.total()) {
+                                System.err.printf(Locale.ROOT, "  [%s: %d%% (%d/%d files) at %.1f s]%n", label, nextReport[0],
+                                        p.done(), p.total(), seconds(t));
+                                nextReport[0] += 10;
+                            }
                         }
                     }
-                }
-            });
+                }, cold);
+                indexS = seconds(t);
+                long r = System.nanoTime();
+                refs = analysis.catchUp(cold, runtime.laneCount(), null);
+                crossFileS = seconds(r);
+            }
         }
-        Run r = new Run(s, seconds(t), (processCpuNanos() - cpu) / 1e9, peakRssMb());
+        Run r = new Run(s, indexS, (processCpuNanos() - cpu) / 1e9, peakRssMb(), crossFileS, refs);
         say("  %s: %d files (%d extracted, %d unchanged), %d nodes, %d errors, %d pages written", label, s.files(),
                 s.indexed(), s.unchanged(), s.nodes(), s.errors().size(), s.pagesWritten());
         say("    wall %.2f s (Indexer.run %.2f s, the rest opening the store and checking the tools; CPU %.1f s), "
                         + "%.1f files/s, %.0f nodes/s; peak RSS %.0f MB", r.wallS(), s.elapsed().toNanos() / 1e9, r.cpuS(),
                 s.indexed() / r.wallS(), s.nodes() / r.wallS(), r.peakRssMb());
+        say("    cross-file analysis (callers, callees, tests) %.2f s%s; whole index %.2f s", crossFileS,
+                refs == null ? "" : " (" + refs.describe() + ")", indexS + crossFileS);
         if (!s.errors().isEmpty()) {
             say("    first errors: %s", s.errors().stream().limit(3).toList());
         }
@@ -206,12 +227,18 @@ public final class IndexBenchmark {
         for (Discovery.Source s : new Discovery(repo, Discovery.DEFAULT_MAX_BYTES).scan().sources()) {
             files.add(s.path()); // exactly the files the indexer extracted
         }
+        Path astTools = Files.createDirectories(repo.getParent().resolve("ast_tools")); // the tools as they were on `ast`
+        for (String tool : List.of("extract_signatures", "compute_complexity", "find_callees")) {
+            try (InputStream in = IndexBenchmark.class.getResourceAsStream("ast_tools/" + tool + ".pym")) {
+                Files.write(astTools.resolve(tool + ".pym"), in.readAllBytes());
+            }
+        }
         Path list = repo.getParent().resolve("python-files.json");
         JSON.writeValue(list.toFile(), files);
         long t = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(opt.python, script.toString(), opt.tools.toString(), repo.toString(), list.toString(),
+            p = new ProcessBuilder(opt.python, script.toString(), astTools.toString(), repo.toString(), list.toString(),
                     Integer.toString(batchSize())).start();
         } catch (IOException e) {
             say("  cpython: '%s' did not start (%s); no comparison", opt.python, e.getMessage());
@@ -225,21 +252,30 @@ public final class IndexBenchmark {
         double processS = seconds(t);
         JsonNode r = JSON.readTree(stdout);
         double total = r.path("total_s").asDouble();
+        double whole = r.path("whole_s").asDouble();
+        double extractionRatio = graal.wallS() / total;
+        double wholeRatio = (graal.wallS() + graal.crossFileS()) / whole;
+        double wholeToExtraction = (graal.wallS() + graal.crossFileS()) / total;
         n.setAll((ObjectNode) r);
         n.put("available", true).put("process_wall_s", processS)
-                .put("ratio_wall_graalpy_index_to_cpython", graal.wallS() / total)
-                .put("ratio_cpu_graalpy_index_to_cpython", graal.cpuS() / r.path("cpu_s").asDouble())
+                .put("ratio_extraction", extractionRatio)
+                .put("ratio_whole", wholeRatio)
+                .put("ratio_whole_to_cpython_extraction", wholeToExtraction)
+                .put("ratio_cpu_extraction", graal.cpuS() / r.path("cpu_s").asDouble())
                 .put("same_node_count", r.path("nodes").asInt() == graal.summary().nodes());
-        say("  cpython %s, the same two tools over the same %d files in one process (batches of %d):",
-                r.path("python").asText(), r.path("files").asInt(), batchSize());
-        say("    %.2f s (extract_signatures %.2f s + compute_complexity %.2f s; CPU %.1f s; process with startup %.2f s), "
-                        + "%d nodes (%s), %d errors, %.1f files/s, %.0f nodes/s, peak RSS %.0f MB",
-                total, r.path("extract_s").asDouble(), r.path("complexity_s").asDouble(), r.path("cpu_s").asDouble(), processS,
-                r.path("nodes").asInt(), r.path("nodes").asInt() == graal.summary().nodes() ? "same as the index" : "index has "
-                        + graal.summary().nodes(), r.path("error_count").asInt(), files.size() / total,
-                r.path("nodes").asInt() / total, r.path("peak_rss_mb").asDouble());
-        say("    ratio GraalPy index / CPython tools: wall %.2f, CPU %.2f (the index also hashes, stores in Xodus and "
-                + "writes pages, on %d lanes)", graal.wallS() / total, graal.cpuS() / r.path("cpu_s").asDouble(), opt.lanes);
+        say("  cpython %s, the same tools on `ast` (tools as they were before the outline) over the same %d files, one "
+                + "process, batches of %d:", r.path("python").asText(), r.path("files").asInt(), batchSize());
+        say("    extraction %.2f s (extract_signatures %.2f s + compute_complexity %.2f s), find_callees %.2f s, together "
+                        + "%.2f s (CPU %.1f s; process with startup %.2f s), %d nodes (%s), %d errors, peak RSS %.0f MB",
+                total, r.path("extract_s").asDouble(), r.path("complexity_s").asDouble(), r.path("callees_s").asDouble(),
+                whole, r.path("cpu_s").asDouble(), processS, r.path("nodes").asInt(),
+                r.path("nodes").asInt() == graal.summary().nodes() ? "same as the index" : "index has " + graal.summary().nodes(),
+                r.path("error_count").asInt(), r.path("peak_rss_mb").asDouble());
+        say("    ratio extraction (hub Indexer.run %.2f s: outline, tools, hashing, Xodus, pages / CPython extraction): %.2f "
+                + "(target <= 1.2)", graal.wallS(), extractionRatio);
+        say("    ratio whole index (hub %.2f s with the cross-file analysis / CPython extraction + find_callees): %.2f "
+                + "(target <= 2.0); / CPython extraction alone: %.2f", graal.wallS() + graal.crossFileS(), wholeRatio, wholeToExtraction);
+        say("    peak RSS of the hub process %.0f MB (CPython %.0f MB)", graal.peakRssMb(), r.path("peak_rss_mb").asDouble());
         return n;
     }
 

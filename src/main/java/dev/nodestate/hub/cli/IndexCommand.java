@@ -9,7 +9,6 @@ import dev.nodestate.hub.markdown.MarkdownPages;
 import dev.nodestate.hub.refs.CrossFileAnalysis;
 import dev.nodestate.hub.tool.ToolRegistry;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import dev.nodestate.hub.sandbox.PythonRuntime;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.Externals;
@@ -72,7 +71,7 @@ final class IndexCommand implements Callable<Integer> {
             CrossFileAnalysis analysis = new CrossFileAnalysis(store, new MarkdownPages(root, store));
             Externals externals = HostExternals.standard(root).with(analysis.externals());
             Path tools = toolsDir != null ? toolsDir : HubSession.defaultToolsDir();
-            Set<String> changed = ConcurrentHashMap.newKeySet();
+            dev.nodestate.hub.refs.ColdStart cold = new dev.nodestate.hub.refs.ColdStart(); // find_callees runs with the extraction
             ToolRegistry[] registry = new ToolRegistry[1];
             java.util.function.Supplier<Indexer.Tools> bound = () -> {
                 synchronized (registry) {
@@ -84,20 +83,13 @@ final class IndexCommand implements Callable<Integer> {
                     return new Indexer.Tools(registry[0], session.host(), externals);
                 }
             };
-            s = new Indexer(root, store, bound, lanes).run(maxBytes, progress::update, new Indexer.Listener() {
-                @Override
-                public void stored(Indexer.FileChange change, NodeStore.Replaced replaced) {
-                    if (!change.removed()) {
-                        changed.add(change.path());
-                    }
-                }
-            });
+            s = new Indexer(root, store, bound, lanes).run(maxBytes, progress::update, cold);
             progress.finish();
-            Set<String> pending = analysis.pending(changed);
+            Set<String> pending = analysis.pending(cold.changed());
             analysisWanted = !pending.isEmpty();
             if (analysisWanted) {
                 bound.get();
-                refs = analysis.catchUp(pending, lanes, line -> {
+                refs = analysis.catchUp(cold, lanes, line -> {
                     if (!json) {
                         err.println(line);
                         err.flush();

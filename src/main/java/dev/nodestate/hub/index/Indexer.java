@@ -103,6 +103,18 @@ public final class Indexer {
             return false;
         }
 
+        /**
+         * A tool to run on each batch of Python files with the extraction, on the same outlines (e.g. the cross-file
+         * analysis' {@code find_callees}); its table of a stored file comes to {@link #references}. Null: none.
+         */
+        default String referencesTool() {
+            return null;
+        }
+
+        /** The {@link #referencesTool()} table of a file just stored (made from the text stored). Called on pool threads. */
+        default void references(String path, JsonNode table) {
+        }
+
         /** After the file's transaction committed and its pages were written. Called on pool threads. */
         default void stored(FileChange change, NodeStore.Replaced replaced) {
         }
@@ -200,7 +212,7 @@ public final class Indexer {
                     List<String> paths = batch.stream().map(Discovery.Source::path).toList();
                     Map<String, Extraction.FileResult> results;
                     try {
-                        results = extraction.run(language, paths);
+                        results = extraction.run(language, paths, listener.referencesTool());
                     } catch (ToolException e) {
                         errors.add(String.join(", ", paths) + ": " + e.getMessage());
                         done.addAndGet(batch.size());
@@ -228,6 +240,9 @@ public final class Indexer {
                             nodes.addAndGet(states.size());
                             // pages from what was stored: the merge may have kept fields a tool set meanwhile
                             written.addAndGet(pages.writeFile(s.path(), store.byFile(s.path()), replaced.removed()));
+                            if (r.references() != null) {
+                                listener.references(s.path(), r.references());
+                            }
                             listener.stored(new FileChange(change.path(), change.language(), before, change.beforeText(),
                                     states, text), replaced);
                         }

@@ -162,10 +162,21 @@ public final class CrossFileAnalysis {
      * whose callers changed.
      */
     public Summary analyze(Collection<String> files, int parallelism, Consumer<String> progress) {
+        return analyze(files, Map.of(), parallelism, progress);
+    }
+
+    /** The same, taking {@code known} tables (file -> the {@code find_callees} table of its current text) as they are. */
+    public Summary analyze(Collection<String> files, Map<String, JsonNode> known, int parallelism, Consumer<String> progress) {
         Bound b = requireBound();
         long start = System.nanoTime();
         List<String> sorted = new ArrayList<>(new TreeSet<>(files));
         List<JsonNode> tables = new ArrayList<>();
+        for (String f : sorted) {
+            if (known.get(f) != null) {
+                tables.add(known.get(f));
+            }
+        }
+        sorted.removeIf(known::containsKey);
         List<String> errors = new ArrayList<>();
         int[] done = {0, 0};
         inBatches(b, CALLEES_TOOL, "file_paths", sorted, BATCH, parallelism, errors, (batch, result) -> {
@@ -196,6 +207,15 @@ public final class CrossFileAnalysis {
      * reference index does not know yet. Null when {@code find_callees} is not installed.
      */
     public Summary catchUp(Collection<String> changed, int parallelism, Consumer<String> progress) {
+        return catchUp(changed, Map.of(), parallelism, progress);
+    }
+
+    /** After an indexing run that used {@code cold} as its listener: its files' tables are taken as they are. */
+    public Summary catchUp(ColdStart cold, int parallelism, Consumer<String> progress) {
+        return catchUp(cold.changed, cold.tables, parallelism, progress);
+    }
+
+    private Summary catchUp(Collection<String> changed, Map<String, JsonNode> known, int parallelism, Consumer<String> progress) {
         Set<String> indexed = new java.util.HashSet<>(store.allIndexedFiles());
         List<String> gone = index.files().stream().filter(f -> !indexed.contains(f)).sorted().toList();
         if (!gone.isEmpty()) {
@@ -208,7 +228,7 @@ public final class CrossFileAnalysis {
         if (files.isEmpty()) {
             return new Summary(0, 0, 0, 0, 0, index.resolutionCounts(), List.of(), Duration.ZERO, Duration.ZERO);
         }
-        return analyze(files, parallelism, progress);
+        return analyze(files, known, parallelism, progress);
     }
 
     /** The changed files plus every indexed file the reference index does not know yet. */

@@ -61,7 +61,7 @@ public final class HostExternals {
                     String path = args.path("path").asText();
                     Set<PythonOutline.Part> parts = parts(args.path("parts"));
                     String source = readFile(root, path);
-                    return outlines.get(path + "|" + parts, source, () -> python.outline(source, parts));
+                    return view(outlines.get(path, source, () -> python.outline(source, ALL_PARTS)), parts);
                 })
                 .add("python_outlines", "python_outlines(paths: list[str], parts: list[str] = []) -> dict", args -> {
                     Set<PythonOutline.Part> parts = parts(args.path("parts"));
@@ -79,14 +79,14 @@ public final class HostExternals {
                             gone.putArray("defs");
                             continue;
                         }
-                        out.set(path, outlines.get(path + "|" + parts, source, () -> python.outline(source, parts)));
+                        out.set(path, view(outlines.get(path, source, () -> python.outline(source, ALL_PARTS)), parts));
                     }
                     return out;
                 })
                 .add("java_outline", "java_outline(path: str) -> dict", args -> {
                     String path = args.path("path").asText();
                     String source = readFile(root, path);
-                    return outlines.get(path, source, () -> parsers.get().outline(source));
+                    return outlines.get(path + "|java", source, () -> parsers.get().outline(source));
                 })
                 .add("java_references", "java_references(path: str) -> dict", args -> {
                     String path = args.path("path").asText();
@@ -116,9 +116,11 @@ public final class HostExternals {
     /**
      * The last outlines by path, each with the text it was made from: a hit needs the same text,
      * so an edited file is parsed again. Outlines are shared, never modified (callers serialize them).
+     * A file asked for by two lanes at once (the indexer runs extraction and complexity side by side)
+     * is parsed once: the second caller waits for the first one's result.
      */
     static final class OutlineCache {
-        private record Parsed(String source, ObjectNode outline) {
+        private record Parsed(String source, java.util.concurrent.CompletableFuture<ObjectNode> outline) {
         }
 
         private final Map<String, Parsed> entries;
@@ -133,18 +135,68 @@ public final class HostExternals {
         }
 
         ObjectNode get(String path, String source, Supplier<ObjectNode> parse) {
+            java.util.concurrent.CompletableFuture<ObjectNode> mine = new java.util.concurrent.CompletableFuture<>();
+            Parsed e;
             synchronized (entries) {
-                Parsed e = entries.get(path);
-                if (e != null && e.source().equals(source)) {
-                    return e.outline();
+                e = entries.get(path);
+                if (e == null || !e.source().equals(source)) {
+                    entries.put(path, new Parsed(source, mine));
+                    e = null;
                 }
             }
-            ObjectNode outline = parse.get(); // outside the lock: lanes parse in parallel
-            synchronized (entries) {
-                entries.put(path, new Parsed(source, outline));
+            if (e != null) {
+                return e.outline().join();
             }
+            try {
+                ObjectNode outline = parse.get(); // outside the lock: lanes parse different files in parallel
+                mine.complete(outline);
+                return outline;
+            } catch (RuntimeException | Error x) {
+                synchronized (entries) {
+                    entries.remove(path);
+                }
+                mine.completeExceptionally(x);
+                throw x;
+            }
+        }
+    }
+
+    /** Every part: a file is outlined once for all the tools that ask for it, each gets the parts it named. */
+    private static final Set<PythonOutline.Part> ALL_PARTS = EnumSet.allOf(PythonOutline.Part.class);
+
+    /**
+     * {@code outline} with only the optional parts in {@code parts}: a shallow view (the cached outline is
+     * shared), so that a tool is sent, and decodes, only what it asked for.
+     */
+    static ObjectNode view(ObjectNode outline, Set<PythonOutline.Part> parts) {
+        if (parts.containsAll(ALL_PARTS)) {
             return outline;
         }
+        boolean calls = parts.contains(PythonOutline.Part.CALLS);
+        boolean reads = parts.contains(PythonOutline.Part.READS);
+        ObjectNode v = JsonNodeFactory.instance.objectNode();
+        v.setAll(outline);
+        if (!calls) {
+            v.remove("module_calls");
+        }
+        if (!parts.contains(PythonOutline.Part.EXPORTS)) {
+            v.remove("exports");
+        }
+        if (!calls || !reads) {
+            com.fasterxml.jackson.databind.node.ArrayNode defs = v.putArray("defs");
+            for (com.fasterxml.jackson.databind.JsonNode d : outline.path("defs")) {
+                ObjectNode c = JsonNodeFactory.instance.objectNode();
+                c.setAll((ObjectNode) d);
+                if (!calls) {
+                    c.remove("calls");
+                }
+                if (!reads) {
+                    c.remove("reads");
+                }
+                defs.add(c);
+            }
+        }
+        return v;
     }
 
     /**

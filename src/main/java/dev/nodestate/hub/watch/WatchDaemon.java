@@ -88,25 +88,13 @@ public final class WatchDaemon {
                                  err.println("hub: " + message);
                                  err.flush();
                              }).withAnalysis(analysis)) {
-                    java.util.Set<String> coldChanged = java.util.concurrent.ConcurrentHashMap.newKeySet();
-                    onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, new Indexer.Listener() {
-                        @Override
-                        public boolean cancelled() {
-                            return stopping;
-                        }
-
-                        @Override
-                        public void stored(Indexer.FileChange change, NodeStore.Replaced replaced) {
-                            if (!change.removed()) {
-                                coldChanged.add(change.path());
-                            }
-                        }
-                    }));
+                    dev.nodestate.hub.refs.ColdStart cold = new dev.nodestate.hub.refs.ColdStart(() -> stopping);
+                    onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, cold));
                     if (stopping) {
                         return;
                     }
                     scheduler.withAnalysis(analysis);
-                    CrossFileAnalysis.Summary refs = analysis.catchUp(coldChanged, options.lanes(), line -> { });
+                    CrossFileAnalysis.Summary refs = analysis.catchUp(cold, options.lanes(), line -> { });
                     if (refs != null && refs.files() > 0) {
                         err.println("hub: " + refs.describe());
                         refs.errors().forEach(e -> err.println("hub:   " + e));

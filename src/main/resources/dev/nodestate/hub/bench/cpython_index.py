@@ -1,5 +1,5 @@
-# CPython side of IndexBenchmark: runs the hub's own Python extraction tools (the code of
-# tools/extract_signatures.pym and tools/compute_complexity.pym, unchanged) in plain CPython over
+# CPython side of IndexBenchmark: runs the `ast` versions of the hub's Python tools (extract_signatures,
+# compute_complexity and find_callees as they were before the host outline, kept in ast_tools/) in plain CPython over
 # every file of a tree, in one process, batch by batch as the indexer calls them: a stand-in
 # `grail` module (Input from the batch, @external read_file reading the file directly), the tool's
 # module body executed in a fresh scope per call, main() driven to completion, the result dumped to
@@ -43,7 +43,7 @@ grail.Input, grail.external, grail.ExternalError = Input, external, ExternalErro
 sys.modules["grail"] = grail
 
 codes = {}
-for name in ("extract_signatures", "compute_complexity"):
+for name in ("extract_signatures", "compute_complexity", "find_callees"):
     path = os.path.join(tools_dir, name + ".pym")
     with open(path, encoding="utf-8") as f:
         codes[name] = compile(f.read(), path, "exec")
@@ -78,7 +78,7 @@ def peak_rss_mb():
     return -1
 
 
-wall = {"extract_signatures": 0.0, "compute_complexity": 0.0}
+wall = {"extract_signatures": 0.0, "compute_complexity": 0.0, "find_callees": 0.0}
 nodes = 0
 errors = []
 cpu0 = time.process_time()
@@ -91,6 +91,9 @@ for i in range(0, len(files), batch):
     t = time.perf_counter()
     run("compute_complexity", paths)
     wall["compute_complexity"] += time.perf_counter() - t
+    t = time.perf_counter()
+    run("find_callees", paths)
+    wall["find_callees"] += time.perf_counter() - t
     for f in extracted:
         if f.get("error"):
             errors.append(f["file_path"] + ": " + f["error"]["message"])
@@ -105,7 +108,9 @@ print(json.dumps({
     "error_count": len(errors),
     "extract_s": wall["extract_signatures"],
     "complexity_s": wall["compute_complexity"],
-    "total_s": total,
+    "callees_s": wall["find_callees"],
+    "total_s": wall["extract_signatures"] + wall["compute_complexity"],
+    "whole_s": total,
     "cpu_s": time.process_time() - cpu0,
     "peak_rss_mb": peak_rss_mb(),
 }))
