@@ -227,12 +227,7 @@ public final class IndexBenchmark {
         for (Discovery.Source s : new Discovery(repo, Discovery.DEFAULT_MAX_BYTES).scan().sources()) {
             files.add(s.path()); // exactly the files the indexer extracted
         }
-        Path astTools = Files.createDirectories(repo.getParent().resolve("ast_tools")); // the tools as they were on `ast`
-        for (String tool : List.of("extract_signatures", "compute_complexity", "find_callees")) {
-            try (InputStream in = IndexBenchmark.class.getResourceAsStream("ast_tools/" + tool + ".pym")) {
-                Files.write(astTools.resolve(tool + ".pym"), in.readAllBytes());
-            }
-        }
+        Path astTools = astTools(repo.getParent().resolve("ast_tools"));
         Path list = repo.getParent().resolve("python-files.json");
         JSON.writeValue(list.toFile(), files);
         long t = System.nanoTime();
@@ -277,6 +272,17 @@ public final class IndexBenchmark {
                 + "(target <= 2.0); / CPython extraction alone: %.2f", graal.wallS() + graal.crossFileS(), wholeRatio, wholeToExtraction);
         say("    peak RSS of the hub process %.0f MB (CPython %.0f MB)", graal.peakRssMb(), r.path("peak_rss_mb").asDouble());
         return n;
+    }
+
+    /** The CPython baseline's tools, the shipped ones as they were on {@code ast}, written to {@code dir}. */
+    static Path astTools(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (String tool : List.of("extract_signatures", "compute_complexity", "find_callees")) {
+            try (InputStream in = IndexBenchmark.class.getResourceAsStream("ast_tools/" + tool + ".pym")) {
+                Files.write(dir.resolve(tool + ".pym"), in.readAllBytes());
+            }
+        }
+        return dir;
     }
 
     private static int batchSize() {

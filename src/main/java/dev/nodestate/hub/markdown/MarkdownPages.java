@@ -109,7 +109,8 @@ public final class MarkdownPages {
                 return false;
             }
             Files.createDirectories(page.getParent());
-            Path tmp = page.resolveSibling("." + page.getFileName() + ".tmp");
+            // a temp file per thread: the extraction and the cross-file analysis may rewrite one page at once
+            Path tmp = page.resolveSibling("." + page.getFileName() + "." + Thread.currentThread().threadId() + ".tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, page, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return true;

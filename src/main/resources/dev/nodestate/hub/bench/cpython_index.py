@@ -5,6 +5,8 @@
 # module body executed in a fresh scope per call, main() driven to completion, the result dumped to
 # JSON as the hub's guest does. Prints one JSON line with the timings and counts.
 #   python3 cpython_index.py TOOLS_DIR REPO FILE_LIST.json BATCH
+# With `--results OUT.json TOOL...` it runs the named ast tools instead and writes their results, batch by batch
+# ({tool: [result per batch]}), for the tests that hold the outline tools to the ast ones.
 import json
 import os
 import sys
@@ -12,6 +14,9 @@ import time
 import types
 
 tools_dir, repo, list_file, batch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+results_file, result_tools = None, []
+if len(sys.argv) > 6 and sys.argv[5] == "--results":
+    results_file, result_tools = sys.argv[6], sys.argv[7:]
 with open(list_file, encoding="utf-8") as f:
     files = json.load(f)
 
@@ -43,7 +48,7 @@ grail.Input, grail.external, grail.ExternalError = Input, external, ExternalErro
 sys.modules["grail"] = grail
 
 codes = {}
-for name in ("extract_signatures", "compute_complexity", "find_callees"):
+for name in result_tools or ("extract_signatures", "compute_complexity", "find_callees"):
     path = os.path.join(tools_dir, name + ".pym")
     with open(path, encoding="utf-8") as f:
         codes[name] = compile(f.read(), path, "exec")
@@ -77,6 +82,12 @@ def peak_rss_mb():
         pass
     return -1
 
+
+if results_file:
+    results = {name: [run(name, files[i:i + batch]) for i in range(0, len(files), batch)] for name in result_tools}
+    with open(results_file, "w", encoding="utf-8") as f:
+        json.dump(results, f, ensure_ascii=False)
+    sys.exit(0)
 
 wall = {"extract_signatures": 0.0, "compute_complexity": 0.0, "find_callees": 0.0}
 nodes = 0
