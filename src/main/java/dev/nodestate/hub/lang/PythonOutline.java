@@ -39,7 +39,7 @@ import java.util.Set;
  * inside the {@code python-language} jar) run as plain host Java, and handed to .pym tools through the
  * {@code python_outline} externals — the Python counterpart of {@link JavaOutline}. The parser is internal
  * GraalPy API: this is the only class that touches it, {@link #GRAALPY_VERSION} is the version it was written
- * against, and {@code PythonOutlineShapeTest} fails loudly when an upgrade changes the tree's shape.
+ * against, and {@code PythonOutlineTest} fails loudly when an upgrade changes the tree's shape.
  *
  * <p>The outline holds what the shipped tools used to take from {@code ast}, with {@code ast}'s conventions
  * (1-based lines, {@code col} in UTF-8 bytes, source text sliced from the file, multi-line text joined by single
@@ -84,7 +84,7 @@ public final class PythonOutline {
         try {
             module = parse(source);
         } catch (SyntaxProblem e) {
-            out.putObject("error").put("line", Math.max(1, e.line)).put("message", e.getMessage());
+            out.putObject("error").put("line", Math.max(1, e.lineAsCPythonGivesIt(lines))).put("message", e.getMessage());
             out.put("line_count", lines.count());
             out.putArray("imports");
             out.putArray("defs");
@@ -101,10 +101,63 @@ public final class PythonOutline {
 
     static final class SyntaxProblem extends RuntimeException {
         final int line;
+        /** The column of the token after the one CPython reports, or -1 when the parser's line is CPython's. */
+        private final int nextTokenColumn;
 
         SyntaxProblem(int line, String message) {
+            this(line, message, -1);
+        }
+
+        SyntaxProblem(int line, String message, int nextTokenColumn) {
             super(message, null, false, false);
             this.line = line;
+            this.nextTokenColumn = nextTokenColumn;
+        }
+
+        /**
+         * The line {@code ast.parse} reports. GraalPy's parser puts "unexpected indent" on the line before the
+         * indented one and an "expected ':'" (a zero-width range) on the next token; CPython reports the indented
+         * line and the line of the last token before the missing one.
+         */
+        int lineAsCPythonGivesIt(Lines lines) {
+            if (getMessage().equals("unexpected indent")) {
+                int previous = indent(lines.line(line));
+                for (int n = line + 1; n <= lines.count(); n++) {
+                    if (!isBlank(lines.line(n))) {
+                        if (indent(lines.line(n)) > previous) {
+                            return n;
+                        }
+                        previous = indent(lines.line(n));
+                    }
+                }
+                return line;
+            }
+            if (nextTokenColumn >= 0) {
+                String here = lines.line(line);
+                if (!here.substring(0, Math.min(here.length(), nextTokenColumn)).isBlank()) {
+                    return line;
+                }
+                for (int n = line - 1; n >= 1; n--) {
+                    if (!isBlank(lines.line(n))) {
+                        return n;
+                    }
+                }
+            }
+            return line;
+        }
+
+        private static int indent(String line) {
+            int i = 0;
+            while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+                i++;
+            }
+            return i;
+        }
+
+        /** Blank or a comment only (a '#' inside a string is not looked for: this only picks a line to report). */
+        private static boolean isBlank(String line) {
+            String s = line.strip();
+            return s.isEmpty() || s.startsWith("#");
         }
     }
 
@@ -120,7 +173,8 @@ public final class PythonOutline {
 
         @Override
         public RuntimeException onError(ErrorType type, SourceRange range, String message) {
-            return new SyntaxProblem(range.startLine, message);
+            boolean zeroWidth = range.startLine == range.endLine && range.startColumn == range.endColumn;
+            return new SyntaxProblem(range.startLine, message, zeroWidth && message.startsWith("expected '") ? range.startColumn : -1);
         }
 
         @Override
@@ -128,7 +182,7 @@ public final class PythonOutline {
         }
     };
 
-    private static ModTy.Module parse(String source) {
+    static ModTy.Module parse(String source) {
         try {
             Object tree = new Parser(source, CALLBACKS, InputType.FILE, EnumSet.noneOf(AbstractParser.Flags.class), FEATURE_VERSION).parse();
             if (tree instanceof ModTy.Module m) {
