@@ -19,6 +19,16 @@ public class HubException extends RuntimeException {
         public int code() {
             return code;
         }
+
+        /** The exit code with this number; FAILURE for one this version does not know. */
+        public static ExitCode of(int code) {
+            for (ExitCode c : values()) {
+                if (c.code == code) {
+                    return c;
+                }
+            }
+            return FAILURE;
+        }
     }
 
     private final ExitCode exitCode;

@@ -266,7 +266,7 @@ public final class IndexBenchmark {
                 whole, r.path("cpu_s").asDouble(), processS, r.path("nodes").asInt(),
                 r.path("nodes").asInt() == graal.summary().nodes() ? "same as the index" : "index has " + graal.summary().nodes(),
                 r.path("error_count").asInt(), r.path("peak_rss_mb").asDouble());
-        say("    ratio extraction (hub Indexer.run %.2f s: outline, tools, hashing, Xodus, pages / CPython extraction): %.2f "
+        say("    ratio extraction (hub wall %.2f s: store opened, tools checked, outline, tools, hashing, Xodus, pages / CPython extraction): %.2f "
                 + "(target <= 1.2)", graal.wallS(), extractionRatio);
         say("    ratio whole index (hub %.2f s with the cross-file analysis / CPython extraction + find_callees): %.2f "
                 + "(target <= 2.0); / CPython extraction alone: %.2f", graal.wallS() + graal.crossFileS(), wholeRatio, wholeToExtraction);

@@ -38,14 +38,14 @@ public final class WatchBenchmark {
     public static void main(String[] args) throws Exception {
         int edits = 100;
         int burst = 2000;
-        long quiet = 50;
+        long quiet = 10; // hub watch's default
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--edits" -> edits = Integer.parseInt(args[++i]);
                 case "--burst" -> burst = Integer.parseInt(args[++i]);
                 case "--quiet-ms" -> quiet = Long.parseLong(args[++i]);
                 case "--help" -> {
-                    System.out.println("bench/watch.sh [--edits N (100)] [--burst N (2000)] [--quiet-ms MS (50)]");
+                    System.out.println("bench/watch.sh [--edits N (100)] [--burst N (2000)] [--quiet-ms MS (10, as hub watch)]");
                     return;
                 }
                 default -> {

@@ -15,7 +15,9 @@ import dev.nodestate.hub.refs.CrossFileAnalysis;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.PymChecker;
 import dev.nodestate.hub.tool.PymTool;
+import dev.nodestate.hub.tool.ToolInputs;
 import dev.nodestate.hub.tool.ToolRegistry;
+import dev.nodestate.hub.serve.HubClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -198,8 +201,23 @@ final class ToolsCommand implements Runnable {
         @Option(names = "--json", description = "Print the result, timing and output as one JSON document.")
         boolean json;
 
+        @Option(names = "--in-process", description = "Run here even when a hub runs for the repository "
+                + "(default: the running hub runs it on its warm runtime, over the socket).")
+        boolean inProcess;
+
         @Override
         public Integer call() {
+            if (!inProcess) {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("tool", name);
+                request.put("inputs", inputs);
+                request.put("limits", limits);
+                request.put("tools_dir", parent.toolsDir().toAbsolutePath().normalize().toString());
+                Optional<JsonNode> reply = HubClient.runInHub(repo, request);
+                if (reply.isPresent()) {
+                    return printHubReply(reply.get());
+                }
+            }
             Externals externals = HostExternals.standard(repo.toAbsolutePath());
             NodeStore store = null;
             if (java.nio.file.Files.isDirectory(NodeStore.stateDir(repo.toAbsolutePath()))) {
@@ -217,6 +235,36 @@ final class ToolsCommand implements Runnable {
             }
         }
 
+        /** Prints a run_tool reply as the in-process run prints its result, plus where it ran. */
+        private Integer printHubReply(JsonNode reply) {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String where = "ran in the hub, pid " + reply.path("pid").asLong();
+            if (reply.path("ok").asBoolean()) {
+                if (json) {
+                    ObjectNode doc = Json.MAPPER.createObjectNode().put("tool", name).put("ok", true)
+                            .put("elapsed_ms", reply.path("elapsed_ms").asDouble()).put("stdout", reply.path("stdout").asText());
+                    doc.set("result", reply.get("result"));
+                    doc.put("ran_in", "hub").put("pid", reply.path("pid").asLong());
+                    out.println(Json.pretty(doc));
+                } else {
+                    err.print(reply.path("stdout").asText());
+                    out.println(Json.pretty(reply.get("result")));
+                    err.printf("hub: %s in %.0f ms%n", where, reply.path("elapsed_ms").asDouble());
+                }
+                out.flush();
+                err.flush();
+                return 0;
+            }
+            if (json && reply.path("exit_code").asInt() == ExitCode.TOOL_FAILED.code()) {
+                out.println(Json.pretty(Json.MAPPER.createObjectNode().put("tool", name).put("ok", false)
+                        .put("error", reply.path("error").asText()).put("message", reply.path("message").asText())
+                        .put("ran_in", "hub").put("pid", reply.path("pid").asLong())));
+            }
+            throw new HubException(HubException.ExitCode.of(reply.path("exit_code").asInt(1)),
+                    reply.path("describe").asText(reply.path("message").asText()) + " (" + where + ")");
+        }
+
         private Integer run(Externals externals) {
             Limits caller = null;
             if (limits != null) {
@@ -230,19 +278,14 @@ final class ToolsCommand implements Runnable {
             try (HubSession session = parent.main.session();
                  ToolRegistry registry = session.registry(parent.toolsDir(), externals)) {
                 PymTool tool = registry.get(name);
-                Map<String, JsonNode> values = new LinkedHashMap<>();
-                for (var e : inputs.entrySet()) {
-                    PymTool.InputSpec spec = tool.inputs().stream().filter(i -> i.name().equals(e.getKey())).findFirst()
-                            .orElse(null);
-                    values.put(e.getKey(), spec == null || spec.type() == null
-                            ? Json.MAPPER.getNodeFactory().textNode(e.getValue()) : parseInput(spec, e.getValue()));
-                }
+                Map<String, JsonNode> values = ToolInputs.parse(tool, inputs);
                 try {
                     GuestResult result = session.host().run(tool, values, externals, caller);
                     if (json) {
                         ObjectNode doc = Json.MAPPER.createObjectNode().put("tool", name).put("ok", true)
                                 .put("elapsed_ms", result.elapsed().toNanos() / 1e6).put("stdout", result.stdout());
                         doc.set("result", result.value());
+                        doc.put("ran_in", "process");
                         out.println(Json.pretty(doc));
                     } else {
                         if (!result.stdout().isEmpty()) {
@@ -261,13 +304,6 @@ final class ToolsCommand implements Runnable {
             }
         }
 
-        private static JsonNode parseInput(PymTool.InputSpec spec, String text) {
-            try {
-                return spec.type().fromText(text);
-            } catch (IllegalArgumentException e) {
-                throw new HubException(ExitCode.USAGE, "--input " + spec.name() + ": " + e.getMessage());
-            }
-        }
     }
 
     private static List<Path> pymFiles(List<Path> paths) {

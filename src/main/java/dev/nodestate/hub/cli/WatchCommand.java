@@ -47,7 +47,7 @@ final class WatchCommand implements Callable<Integer> {
     Path rulesDir;
 
     @Option(names = "--quiet-ms", paramLabel = "MS", description = "A batch starts after this much quiet (default: ${DEFAULT-VALUE}).")
-    long quietMillis = 50;
+    long quietMillis = 10;
 
     @Option(names = "--max-delay-ms", paramLabel = "MS", description = "...or at the latest this long after its first change (default: ${DEFAULT-VALUE}).")
     long maxMillis = 2000;

@@ -226,15 +226,6 @@ public final class PythonOutline {
         }
     };
 
-    /** Names of the child fields of a node class, for the shape test. */
-    static List<String> childFields(Class<?> type) {
-        List<String> names = new ArrayList<>();
-        for (Field f : CHILD_FIELDS.get(type)) {
-            names.add(f.getName());
-        }
-        return names;
-    }
-
     /** The node's children in {@code ast.iter_child_nodes} order (expression contexts, which are leaves there, left out). */
     static List<SSTNode> children(SSTNode node) {
         Field[] fields = CHILD_FIELDS.get(node.getClass());

@@ -42,6 +42,11 @@ sealed interface Backend extends AutoCloseable permits SocketBackend, StoreBacke
     /** Every node id, for completion. */
     List<String> ids();
 
+    /** The running hub's run_tool reply, or empty when tools run here (no hub, or it cannot take the run). */
+    default java.util.Optional<JsonNode> runTool(java.util.Map<String, ?> request) {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 

@@ -16,6 +16,7 @@ import dev.nodestate.hub.sandbox.PythonRuntime;
 import dev.nodestate.hub.store.NodeId;
 import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.tool.PymTool;
+import dev.nodestate.hub.tool.ToolInputs;
 import dev.nodestate.hub.trace.TraceLog;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -312,13 +313,16 @@ public final class ReplCommands implements AutoCloseable {
         return false;
     }
 
-    /** {@code run TOOL [NODE] [KEY=VALUE...]}: NODE fills node_id, file_path and file_paths when the tool takes them. */
+    /**
+     * {@code run TOOL [NODE] [KEY=VALUE...]}: NODE fills node_id, file_path and file_paths when the tool takes them. With a
+     * hub running, the hub runs it (run_tool over the socket, on its warm runtime); else it runs here.
+     */
     private Reply runTool(List<String> args) {
         if (args.isEmpty()) {
             throw usage("run");
         }
-        PymTool tool = tools.get(args.getFirst());
-        Map<String, JsonNode> inputs = new LinkedHashMap<>();
+        String name = args.getFirst();
+        Map<String, String> text = new LinkedHashMap<>();
         NodeState node = null;
         for (String arg : args.subList(1, args.size())) {
             int eq = arg.indexOf('=');
@@ -329,34 +333,49 @@ public final class ReplCommands implements AutoCloseable {
                 node = backend.resolve(arg);
                 continue;
             }
-            String key = arg.substring(0, eq);
-            PymTool.InputSpec spec = tool.inputs().stream().filter(i -> i.name().equals(key)).findFirst()
-                    .orElseThrow(() -> new HubException(ExitCode.USAGE, "tool " + tool.name() + " has no input '" + key
-                            + "'; its inputs: " + tool.inputs().stream().map(PymTool.InputSpec::name).collect(Collectors.joining(", "))));
-            try {
-                inputs.put(key, spec.type() == null ? JSON.getNodeFactory().textNode(arg.substring(eq + 1))
-                        : spec.type().fromText(arg.substring(eq + 1)));
-            } catch (IllegalArgumentException e) {
-                throw new HubException(ExitCode.USAGE, "input " + key + ": " + e.getMessage());
-            }
+            text.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("tool", name);
+        request.put("inputs", text);
         if (node != null) {
-            for (PymTool.InputSpec i : tool.inputs()) {
-                switch (i.name()) {
-                    case "node_id" -> inputs.putIfAbsent("node_id", JSON.getNodeFactory().textNode(node.id().toString()));
-                    case "file_path" -> inputs.putIfAbsent("file_path", JSON.getNodeFactory().textNode(node.filePath()));
-                    case "file_paths" -> inputs.putIfAbsent("file_paths", JSON.createArrayNode().add(node.filePath()));
-                    default -> { }
-                }
-            }
+            request.put("node", Map.of("id", node.id().toString(), "file_path", node.filePath()));
+        }
+        request.put("tools_dir", settings.toolsDir().toAbsolutePath().normalize().toString());
+        var remote = backend.runTool(request);
+        if (remote.isPresent()) {
+            return hubReply(name, remote.get());
+        }
+        PymTool tool = tools.get(name);
+        Map<String, JsonNode> inputs = ToolInputs.parse(tool, text);
+        if (node != null) {
+            ToolInputs.fillFromNode(tool, inputs, node.id().toString(), node.filePath());
         }
         GuestResult r = tools.run(tool, inputs);
-        ObjectNode json = JSON.createObjectNode().put("tool", tool.name()).put("ok", true)
-                .put("elapsed_ms", r.elapsed().toNanos() / 1e6).put("stdout", r.stdout());
-        json.set("result", r.value());
-        String text = (r.stdout().isEmpty() ? "" : r.stdout() + (r.stdout().endsWith("\n") ? "" : "\n"))
-                + pretty(r.value()) + "\n" + String.format("(%s in %.0f ms)%n", tool.name(), r.elapsed().toNanos() / 1e6);
+        return toolReply(name, r.elapsed().toNanos() / 1e6, r.stdout(), r.value(), "process", ProcessHandle.current().pid());
+    }
+
+    private static Reply toolReply(String name, double ms, String stdout, JsonNode value, String where, long pid) {
+        ObjectNode json = JSON.createObjectNode().put("tool", name).put("ok", true).put("elapsed_ms", ms).put("stdout", stdout);
+        json.set("result", value);
+        json.put("ran_in", where).put("pid", pid);
+        String text = (stdout.isEmpty() ? "" : stdout + (stdout.endsWith("\n") ? "" : "\n"))
+                + pretty(value) + "\n" + String.format("(%s in %.0f ms%s)%n", name, ms,
+                where.equals("hub") ? ", ran in the hub, pid " + pid : "");
         return new Reply(json, text);
+    }
+
+    private static Reply hubReply(String name, JsonNode reply) {
+        long pid = reply.path("pid").asLong();
+        if (reply.path("ok").asBoolean()) {
+            return toolReply(name, reply.path("elapsed_ms").asDouble(), reply.path("stdout").asText(), reply.get("result"), "hub", pid);
+        }
+        int code = reply.path("exit_code").asInt(1);
+        String message = code == ExitCode.TOOL_FAILED.code()
+                ? "tool " + name + " failed: " + reply.path("error").asText() + ": "
+                        + reply.path("message").asText().lines().findFirst().orElse("")
+                : reply.path("message").asText();
+        throw new HubException(ExitCode.of(code), message + " (ran in the hub, pid " + pid + ")");
     }
 
     private Reply tools() {

@@ -27,6 +27,11 @@ final class SocketBackend implements Backend {
     }
 
     @Override
+    public java.util.Optional<JsonNode> runTool(Map<String, ?> request) {
+        return HubClient.runInHub(root, request);
+    }
+
+    @Override
     public String mode() {
         return mode;
     }

@@ -59,6 +59,37 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
+    /** How long a client waits for a tool run in the hub (the hub enforces the tool's own limits). */
+    static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+
+    /**
+     * Has the running hub of {@code repo} run a tool ({@link ToolRequests}' run_tool request): its reply, or empty when
+     * no hub answers or it cannot take this run (another tools directory, hub serve, an older hub), so the caller
+     * runs the tool itself. A hub that stops mid-run is an error, not a second run.
+     */
+    public static Optional<JsonNode> runInHub(Path repo, Map<String, ?> request) {
+        Path socket = SocketPath.find(repo.toAbsolutePath().normalize());
+        if (!java.nio.file.Files.exists(socket)) {
+            return Optional.empty();
+        }
+        try (HubClient probe = new HubClient(socket, Duration.ofSeconds(1))) {
+            if (!probe.healthy()) {
+                return Optional.empty();
+            }
+        }
+        Map<String, Object> req = new LinkedHashMap<>(request);
+        req.put("type", "run_tool");
+        try (HubClient client = new HubClient(socket, RUN_TIMEOUT)) {
+            JsonNode reply = client.request(req).orElseThrow(() -> new dev.nodestate.hub.HubException(
+                    dev.nodestate.hub.HubException.ExitCode.FAILURE, "the hub on " + socket + " did not answer the tool run"
+                    + " (it may have stopped); run it again, or with --in-process"));
+            if (!reply.has("ok") || ToolRequests.NOT_HERE.equals(reply.path("error").asText())) {
+                return Optional.empty();
+            }
+            return Optional.of(reply);
+        }
+    }
+
     public boolean healthy() {
         return request(Map.of("type", "health")).map(r -> r.path("status").asText().equals("ok")).orElse(false);
     }

@@ -128,6 +128,13 @@ public final class HubServer implements AutoCloseable {
         return this;
     }
 
+    /** Serves run_tool with the hub's tools, runtime and externals (without it run_tool is refused). */
+    public HubServer withTools(dev.nodestate.hub.tool.ToolRegistry tools, dev.nodestate.hub.tool.ToolHost host,
+            dev.nodestate.hub.tool.Externals externals, Path toolsDir) {
+        requests.tools(new ToolRequests(tools, host, externals, toolsDir));
+        return this;
+    }
+
     private void accept() {
         while (!closed) {
             SocketChannel ch;

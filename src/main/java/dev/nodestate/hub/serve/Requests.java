@@ -27,7 +27,7 @@ import java.util.Optional;
  * Answers one decoded request (a JSON object with a {@code type}) with one JSON document. Never
  * throws: every problem becomes {@code {"error": "..."}}. Types: health, status, get_context (the
  * seed's shape), get_node, search, callers, callees, tests, similar, context, hint, resolve (an
- * abbreviated id, as {@code hub show} takes it), ids (every node id, for completion).
+ * abbreviated id, as {@code hub show} takes it), ids (every node id, for completion), run_tool ({@link ToolRequests}).
  */
 final class Requests {
 
@@ -37,7 +37,7 @@ final class Requests {
             .build();
 
     static final List<String> TYPES = List.of("health", "status", "get_context", "get_node", "search", "callers",
-            "callees", "tests", "similar", "context", "hint", "resolve", "ids");
+            "callees", "tests", "similar", "context", "hint", "resolve", "ids", "run_tool");
 
     private final Path root;
     private final NodeStore store;
@@ -96,6 +96,10 @@ final class Requests {
                 case "hint" -> hint(req);
                 case "resolve" -> resolve(req);
                 case "ids" -> ids();
+                case "run_tool" -> {
+                    ToolRequests t = toolRequests;
+                    yield t == null ? ToolRequests.none() : t.run(req);
+                }
                 default -> error("Unknown request type: " + (req.has("type") ? req.get("type").toString() : "(none)")
                         + "; types: " + String.join(", ", TYPES));
             };
@@ -245,6 +249,11 @@ final class Requests {
     }
 
     private volatile dev.nodestate.hub.refs.CrossFileAnalysis analysis;
+    private volatile ToolRequests toolRequests;
+
+    void tools(ToolRequests tools) {
+        this.toolRequests = tools;
+    }
 
     void analysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {
         this.analysis = analysis;

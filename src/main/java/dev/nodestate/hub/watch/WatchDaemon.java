@@ -87,7 +87,7 @@ public final class WatchDaemon {
                              HubServer.Options.DEFAULT, message -> {
                                  err.println("hub: " + message);
                                  err.flush();
-                             }).withAnalysis(analysis)) {
+                             }).withAnalysis(analysis).withTools(tools, host, externals, options.toolsDir())) {
                     dev.nodestate.hub.refs.ColdStart cold = new dev.nodestate.hub.refs.ColdStart(() -> stopping);
                     onColdStart.accept(indexer.run(options.maxBytes(), coldProgress, cold));
                     if (stopping) {
