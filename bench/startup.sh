@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Start-up benchmark (issue 13): the cold one-shot paths a person types, timed in one run with their baselines.
 #   bench/startup.sh [RUNS]      (default 5; medians)
+#   bench/startup.sh --breakdown (GraalPy's own start-up phase by phase, in a JVM on the hub's AOT cache)
 # Prints, each as a median of RUNS wall times: ./hub --version; a trivial tool (`x + 1`) through ./hub tools run,
 # with the AOT cache and without it (HUB_AOT=0); then, with a hub running for a small repository, ./hub status and
 # the same tool run through the running hub (run_tool over the socket); and the ratios the issue sets targets for.
 set -euo pipefail
 HUB_HOME="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$HUB_HOME"
+if [ "${1:-}" = --breakdown ]; then
+  ./hub --version >/dev/null 2>&1   # builds the jar and its AOT cache if needed
+  JDK=$(./hub --jdk)
+  AOT=$(ls -t target/aot/hub-*.aot 2>/dev/null | head -1)
+  exec "$JDK/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xss16m \
+    -Dpolyglot.engine.WarnInterpreterOnly=false ${AOT:+-XX:AOTCache="$AOT"} -cp target/hub.jar \
+    dev.nodestate.hub.bench.GraalPyStartup
+fi
 RUNS="${1:-5}"
 WORK=$(mktemp -d)
 trap './hub stop "$WORK/repo" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
