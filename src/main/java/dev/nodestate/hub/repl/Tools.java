@@ -71,15 +71,54 @@ final class Tools implements AutoCloseable {
         return registry().list();
     }
 
+    /**
+     * One tool, checked on its own until something needs the whole directory (a registry checks every tool in
+     * GraalPy first: ~2 s with the shipped nine); re-checked when its file changed.
+     */
     synchronized PymTool get(String name) {
-        return registry().get(name);
+        if (registry != null) {
+            return registry.get(name);
+        }
+        Path file = directory.resolve(name + ".pym");
+        if (!Files.isRegularFile(file)) {
+            throw new HubException(ExitCode.NOT_FOUND, "no tool '" + name + "' in " + directory.toAbsolutePath().normalize() + "; known tools: "
+                    + String.join(", ", names()));
+        }
+        try {
+            String source = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            Checked c = checked.get(name);
+            if (c == null || !c.source().equals(source)) {
+                c = new Checked(source, new PymChecker(runtime(), externals).check(file, source));
+                checked.put(name, c);
+            }
+            return c.tool();
+        } catch (IOException e) {
+            throw new HubException(ExitCode.NOT_FOUND, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private record Checked(String source, PymTool tool) {
+    }
+
+    private final Map<String, Checked> checked = new java.util.HashMap<>();
+
+    private PythonRuntime runtime() {
+        if (shared != null) {
+            return shared.get();
+        }
+        if (runtime == null) {
+            runtime = PythonRuntime.start(1).awaitReady();
+        }
+        return runtime;
     }
 
     /** Runs a checked tool; a failure is a TOOL_FAILED HubException with the tool's one-line error. */
     GuestResult run(PymTool tool, Map<String, JsonNode> inputs) {
         ToolHost h;
         synchronized (this) {
-            registry();
+            if (host == null) {
+                host = new ToolHost(runtime());
+            }
             h = host;
         }
         try {
@@ -99,9 +138,8 @@ final class Tools implements AutoCloseable {
 
     private ToolRegistry registry() {
         if (registry == null) {
-            PythonRuntime r = shared != null ? shared.get() : (runtime = PythonRuntime.start(1).awaitReady());
-            registry = new ToolRegistry(directory, new PymChecker(r, externals));
-            host = new ToolHost(r);
+            registry = new ToolRegistry(directory, new PymChecker(runtime(), externals));
+            checked.clear();
         }
         return registry;
     }

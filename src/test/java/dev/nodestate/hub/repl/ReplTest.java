@@ -146,4 +146,25 @@ class ReplTest {
             assertTrue(screen.contains("calc.py::Printer  (class, python"), screen);
         }
     }
+
+    @Test
+    void runChecksOnlyTheToolItRunsAndSeesItsEdits(@TempDir Path tools) throws Exception {
+        Files.writeString(tools.resolve("broken.pym"), "this is not python (\n");
+        Path good = tools.resolve("good.pym");
+        Files.writeString(good, """
+                \"\"\"Names the node.\"\"\"
+                from grail import Input
+                node_id: str = Input("node_id")
+                {"first": node_id}
+                """);
+        ReplCommands.Settings settings = new ReplCommands.Settings(repo, tools, Path.of("rules").toAbsolutePath(), false);
+        try (ReplCommands commands = ReplCommands.open(settings, false, dev.nodestate.hub.SharedRuntime::get)) {
+            String first = ReplFixture.session(commands, "run good add\n");
+            assertTrue(first.contains("\"first\""), first);
+            assertTrue(!first.contains("broken"), "a broken neighbour is not checked by run: " + first);
+            Files.writeString(good, Files.readString(good).replace("\"first\"", "\"second\""));
+            String second = ReplFixture.session(commands, "run good add\n");
+            assertTrue(second.contains("\"second\""), "the edited tool runs: " + second);
+        }
+    }
 }
