@@ -145,7 +145,7 @@ public final class SocketBenchmark {
         dev.nodestate.hub.sandbox.PythonRuntime runtime = dev.nodestate.hub.sandbox.PythonRuntime.start(lanes).awaitReady();
         dev.nodestate.hub.watch.WatchDaemon daemon = new dev.nodestate.hub.watch.WatchDaemon(new dev.nodestate.hub.watch.WatchDaemon.Options(
                 repo, home.resolve("tools"), home.resolve("rules"), lanes, 10, 2000, dev.nodestate.hub.index.Discovery.DEFAULT_MAX_BYTES,
-                dev.nodestate.hub.triage.DeterministicTriage.DEFAULT_BUDGET, 10_000), runtime, new java.io.PrintWriter(System.err, true));
+                dev.nodestate.hub.triage.DeterministicTriage.DEFAULT_BUDGET, 10_000, null), runtime, new java.io.PrintWriter(System.err, true));
         java.util.concurrent.CountDownLatch indexed = new java.util.concurrent.CountDownLatch(1);
         Thread loop = Thread.ofPlatform().name("bench-daemon").start(() -> {
             try {

@@ -75,7 +75,7 @@ public final class WatchBenchmark {
         int lanes = PythonRuntime.defaultLanes();
         PythonRuntime runtime = PythonRuntime.start(lanes).awaitReady();
         WatchDaemon daemon = new WatchDaemon(new WatchDaemon.Options(repo, home.resolve("tools"), home.resolve("rules"), lanes,
-                quiet, 2000, Discovery.DEFAULT_MAX_BYTES, DeterministicTriage.DEFAULT_BUDGET, 10_000), runtime,
+                quiet, 2000, Discovery.DEFAULT_MAX_BYTES, DeterministicTriage.DEFAULT_BUDGET, 10_000, null), runtime,
                 new PrintWriter(System.err, true));
         CountDownLatch indexed = new CountDownLatch(1);
         AtomicInteger reextracted = new AtomicInteger();

@@ -44,6 +44,15 @@ final class HubSession implements AutoCloseable {
         return Files.isDirectory(own) ? own : defaultRulesDir();
     }
 
+    /** {@code explicit} if given, else the repository's own triage/, else the hub's. */
+    static Path triageDir(Path repo, Path explicit) {
+        if (explicit != null) {
+            return explicit.toAbsolutePath().normalize();
+        }
+        Path own = repo.toAbsolutePath().normalize().resolve("triage");
+        return Files.isDirectory(own) ? own : hubDir("triage");
+    }
+
     private static Path hubDir(String name) {
         String home = System.getProperty("hub.home");
         Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();

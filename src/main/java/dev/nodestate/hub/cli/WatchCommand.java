@@ -46,6 +46,9 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--rules", paramLabel = "DIR", description = "Rules directory (default: PATH/rules if present, else the hub's rules/).")
     Path rulesDir;
 
+    @Option(names = "--triage", paramLabel = "DIR", description = "Triage agent directory (default: PATH/triage if present, else the hub's triage/).")
+    Path triageDir;
+
     @Option(names = "--quiet-ms", paramLabel = "MS", description = "A batch starts after this much quiet (default: ${DEFAULT-VALUE}).")
     long quietMillis = 10;
 
@@ -78,7 +81,7 @@ final class WatchCommand implements Callable<Integer> {
         Path rules = HubSession.rulesDir(root, rulesDir);
         try (HubSession session = main.session()) {
             WatchDaemon daemon = new WatchDaemon(new WatchDaemon.Options(root, tools, rules, lanes, quietMillis, maxMillis,
-                    maxBytes, budget, queue), session.runtime(lanes), err);
+                    maxBytes, budget, queue, HubSession.triageDir(root, triageDir)), session.runtime(lanes), err);
             Thread hook = new Thread(() -> {
                 err.println("hub: stopping");
                 err.flush();

@@ -33,11 +33,12 @@ public record Rule(String name, String description, String file, int line, boole
      * @param reason    a template with {@code {placeholders}} from the change
      * @param args      arguments for the tool; string values are templates too
      * @param optional  a missing tool is a warning, and the proposal is skipped, instead of an error
+     * @param required  state that must stay true: triage always approves it
      * @param available whether the tool existed when the rules were loaded
      * @param line      line of the proposal in its file
      */
     public record Proposal(String tool, int priority, String reason, Map<String, Object> args, boolean optional,
-                           boolean available, int line) {
+                           boolean available, int line, boolean required) {
         public Proposal {
             args = args == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
         }

@@ -41,7 +41,7 @@ final class RuleLoader {
     static final List<String> RULE_KEYS = List.of("name", "description", "enabled", "when", "propose");
     static final List<String> WHEN_KEYS = List.of("kind", "node_type", "language", "paths", "exclude_paths", "structural",
             "any_structural", "complexity_delta", "semantic_drift", "lines_changed", "node_complexity", "calls_changed");
-    static final List<String> PROPOSAL_KEYS = List.of("tool", "priority", "reason", "args", "optional");
+    static final List<String> PROPOSAL_KEYS = List.of("tool", "priority", "reason", "args", "optional", "required");
     static final int DEFAULT_PRIORITY = 50;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -356,6 +356,7 @@ final class RuleLoader {
             error(map.where(), path, "the proposal names no tool", "add 'tool: NAME' (a .pym file in tools/, without .pym)");
         }
         Boolean optional = bool(map, "optional", path);
+        Boolean required = bool(map, "required", path);
         boolean available = tool != null && toolExists.test(tool);
         if (tool != null && !available) {
             Where at = map.entries().get("tool").value().where();
@@ -404,7 +405,8 @@ final class RuleLoader {
         if (errorCount() != before || tool == null) {
             return null;
         }
-        return new Rule.Proposal(tool, priority, reason, args, Boolean.TRUE.equals(optional), available, map.where().line());
+        return new Rule.Proposal(tool, priority, reason, args, Boolean.TRUE.equals(optional), available, map.where().line(),
+                Boolean.TRUE.equals(required));
     }
 
     /** A YAML value as plain Java (maps, lists, scalars); string templates are checked on the way. */

@@ -83,7 +83,7 @@ public record RuleSet(Path directory, List<String> files, List<Rule> rules, List
                     }
                     String reason = Template.expand(p.reason() != null ? p.reason() : "rule " + rule.name() + " fired", change, node);
                     proposed.add(new Candidate(nodeId, p.tool(), expandArgs(p.args(), change, node), p.priority(), reason,
-                            rule.name(), rule.file() + ":" + p.line()));
+                            rule.name(), rule.file() + ":" + p.line(), p.required()));
                 }
             }
             all.addAll(proposed);

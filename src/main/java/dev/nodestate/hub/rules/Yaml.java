@@ -16,19 +16,19 @@ import java.util.Map;
  * the rule loader can name the exact place of a problem. Jackson's streaming YAML parser gives
  * the locations; its databind tree would drop them.
  */
-final class Yaml {
+public final class Yaml {
 
     private static final YAMLFactory FACTORY = new YAMLFactory();
 
     /** Where a node starts: 1-based line and column. */
-    record Where(int line, int column) {
-        static Where of(JsonLocation location) {
+    public record Where(int line, int column) {
+        public static Where of(JsonLocation location) {
             return new Where(Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
         }
     }
 
     /** A YAML node with its place in the file. */
-    sealed interface Node {
+    public sealed interface Node {
         Where where();
 
         /** What the node is, for "expected a list, found a number" messages. */
@@ -36,17 +36,17 @@ final class Yaml {
     }
 
     /** A mapping entry: the key's place (where unknown-key errors point) and its value. */
-    record Entry(String key, Where keyWhere, Node value) {
+    public record Entry(String key, Where keyWhere, Node value) {
     }
 
-    record MapNode(Where where, Map<String, Entry> entries) implements Node {
+    public record MapNode(Where where, Map<String, Entry> entries) implements Node {
         @Override
         public String describe() {
             return "a mapping";
         }
     }
 
-    record ListNode(Where where, List<Node> items) implements Node {
+    public record ListNode(Where where, List<Node> items) implements Node {
         @Override
         public String describe() {
             return "a list";
@@ -54,7 +54,7 @@ final class Yaml {
     }
 
     /** A scalar: String, Boolean, a Number, or null. */
-    record Scalar(Where where, Object value) implements Node {
+    public record Scalar(Where where, Object value) implements Node {
         @Override
         public String describe() {
             return switch (value) {
@@ -67,8 +67,8 @@ final class Yaml {
     }
 
     /** A syntax error (or a repeated key) at a place. */
-    static final class SyntaxError extends Exception {
-        final Where where;
+    public static final class SyntaxError extends Exception {
+        public final Where where;
 
         SyntaxError(Where where, String message) {
             super(message);
@@ -80,7 +80,7 @@ final class Yaml {
     }
 
     /** Parses the first document of {@code text}; null for an empty document. */
-    static Node parse(String text) throws SyntaxError {
+    public static Node parse(String text) throws SyntaxError {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) {

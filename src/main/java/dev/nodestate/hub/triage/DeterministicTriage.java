@@ -12,8 +12,9 @@ import java.util.function.Predicate;
 /**
  * The fallback policy, and the default until a model is configured: candidates in priority order
  * (highest first, then tool name); a candidate whose tool and arguments repeat an earlier one is a
- * duplicate; a tool that is not runnable (missing or broken) is rejected; at most {@code budget}
- * updates run per change, the rest are rejected as over budget.
+ * duplicate; a tool that is not runnable (missing or broken) is rejected; a required candidate is
+ * approved whatever the budget; at most {@code budget} other updates run per change, the rest are
+ * rejected as over budget.
  */
 public final class DeterministicTriage implements Triage {
 
@@ -44,6 +45,7 @@ public final class DeterministicTriage implements Triage {
         List<Candidate> ordered = new ArrayList<>(candidates);
         ordered.sort(ORDER);
         List<Decision.Verdict> approved = new ArrayList<>();
+        int counted = 0;
         List<Decision.Verdict> rejected = new ArrayList<>();
         Map<String, Candidate> seen = new HashMap<>();
         for (Candidate c : ordered) {
@@ -52,10 +54,13 @@ public final class DeterministicTriage implements Triage {
                 rejected.add(new Decision.Verdict(c, "duplicate of rule " + first.rule() + " (same tool and arguments)"));
             } else if (!runnable.test(c.tool())) {
                 rejected.add(new Decision.Verdict(c, "tool " + c.tool() + " is not installed or does not pass its checks"));
-            } else if (approved.size() >= budget) {
+            } else if (c.required()) {
+                approved.add(new Decision.Verdict(c, "required by rule " + c.rule() + ": " + c.reason()));
+            } else if (counted >= budget) {
                 rejected.add(new Decision.Verdict(c, "over the budget of " + budget + " updates per change (priority "
                         + c.priority() + ")"));
             } else {
+                counted++;
                 approved.add(new Decision.Verdict(c, "priority " + c.priority() + " from rule " + c.rule() + ": " + c.reason()));
             }
         }

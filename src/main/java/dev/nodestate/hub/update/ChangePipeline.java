@@ -105,7 +105,7 @@ public final class ChangePipeline {
             kinds.merge(b.kind(), 1, Integer::sum);
             NodeState node = b.kind() == DiffBundle.Kind.REMOVED ? null : store.get(b.nodeId()).orElse(null);
             List<Candidate> candidates = rules.apply(b, node);
-            Decision decision = triage.decide(b, candidates);
+            Decision decision = triage.decide(b, node, candidates);
             queued += decision.approved().size();
             scheduler.submit(new UpdateJob(b.nodeId(), b.file(), b, candidates, decision, seen));
         }

@@ -15,7 +15,6 @@ import dev.nodestate.hub.tool.PymChecker;
 import dev.nodestate.hub.tool.ToolHost;
 import dev.nodestate.hub.tool.ToolRegistry;
 import dev.nodestate.hub.trace.TraceLog;
-import dev.nodestate.hub.triage.DeterministicTriage;
 import dev.nodestate.hub.update.ChangePipeline;
 import dev.nodestate.hub.update.Scheduler;
 import java.io.IOException;
@@ -34,8 +33,9 @@ import java.util.function.Consumer;
 public final class WatchDaemon {
 
     /** How the daemon runs; see {@code hub watch --help}. */
+    /** {@code triageDir}: the triage agent's definition ({@code triage/}); null: the deterministic triage alone. */
     public record Options(Path repo, Path toolsDir, Path rulesDir, int lanes, long quietMillis, long maxMillis,
-                          long maxBytes, int budget, int queueCapacity) {
+                          long maxBytes, int budget, int queueCapacity, Path triageDir) {
     }
 
     private final Options options;
@@ -64,7 +64,15 @@ public final class WatchDaemon {
             Externals externals = HostExternals.standard(root, javaRefs).with(analysis.externals());
             ToolHost host = new ToolHost(runtime);
             try (ToolRegistry tools = new ToolRegistry(options.toolsDir(), new PymChecker(runtime, externals)).watch();
-                 RulesRegistry rules = new RulesRegistry(options.rulesDir(), name -> has(tools, name))) {
+                 RulesRegistry rules = new RulesRegistry(options.rulesDir(), name -> has(tools, name));
+                 dev.nodestate.hub.triage.TriageAgent triage = dev.nodestate.hub.triage.TriageAgent.open(options.triageDir(),
+                         options.budget(), name -> has(tools, name), message -> {
+                             err.println("hub: " + message);
+                             err.flush();
+                         })) {
+                err.println("hub: triage: " + triage.definition().describe());
+                triage.problems().forEach(p -> err.println("hub: " + p.describe()));
+                triage.watch();
                 tools.onChange(change -> rules.revalidate());
                 rules.onChange(update -> {
                     update.describe().forEach(line -> err.println("hub: " + line));
@@ -103,7 +111,7 @@ public final class WatchDaemon {
                     lastUpdate = java.time.Instant.now();
                     ChangePipeline pipeline = new ChangePipeline(root, store, indexer,
                             (bundle, node) -> rules.current().evaluate(bundle, node).candidates(),
-                            new DeterministicTriage(options.budget(), name -> has(tools, name)), scheduler,
+                            triage, scheduler,
                             options.maxBytes(), () -> stopping).withAnalysis(analysis);
                     err.printf("hub: watching %s (%d directories, pid %d), serving on %s; Ctrl-C stops%n", root,
                             watcher.directories(), ProcessHandle.current().pid(), server.socket());
