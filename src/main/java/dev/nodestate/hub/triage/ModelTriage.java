@@ -59,9 +59,19 @@ final class ModelTriage implements Triage {
         return decide(change, null, candidates);
     }
 
-    @Override
-    public Decision decide(DiffBundle change, NodeState node, List<Candidate> candidates) {
-        long start = System.nanoTime();
+    /**
+     * What the model is asked about a change: the verdicts settled without it (required candidates approved; duplicates
+     * and tools that cannot run rejected; candidates over max_candidates rejected unasked) and the functions offered,
+     * one per open candidate ({@code run_<tool>}, by priority) plus {@code no_update}.
+     */
+    record Offer(Decision settled, List<Decision.Verdict> approved, List<Decision.Verdict> rejected,
+                 Map<String, Candidate> byName, List<FunctionGemma.Function> functions) {
+        boolean empty() {
+            return byName.isEmpty();
+        }
+    }
+
+    static Offer offer(DeterministicTriage fallback, DiffBundle change, List<Candidate> candidates, int maxCandidates) {
         Decision settled = fallback.decide(change, candidates);
         List<Decision.Verdict> approved = new ArrayList<>();
         List<Decision.Verdict> rejected = new ArrayList<>();
@@ -80,13 +90,10 @@ final class ModelTriage implements Triage {
                 rejected.add(v); // duplicates and tools that cannot run: not the model's question
             }
         }
-        if (open.isEmpty()) {
-            return settled.by("deterministic", millis(start)); // nothing to ask
-        }
         open.sort(java.util.Comparator.comparingInt(Candidate::priority).reversed().thenComparing(Candidate::tool));
-        List<Candidate> offered = open.subList(0, Math.min(open.size(), definition.maxCandidates()));
+        List<Candidate> offered = open.subList(0, Math.min(open.size(), maxCandidates));
         for (Candidate c : open.subList(offered.size(), open.size())) {
-            rejected.add(new Decision.Verdict(c, "not offered to the model: over max_candidates " + definition.maxCandidates()
+            rejected.add(new Decision.Verdict(c, "not offered to the model: over max_candidates " + maxCandidates
                     + " (priority " + c.priority() + ")"));
         }
         Map<String, Candidate> byName = new LinkedHashMap<>();
@@ -104,6 +111,20 @@ final class ModelTriage implements Triage {
         }
         functions.add(new FunctionGemma.Function(NO_UPDATE, "None of the offered updates needs to run for this change",
                 Map.of("reason", "why nothing needs to run")));
+        return new Offer(settled, approved, rejected, byName, functions);
+    }
+
+    @Override
+    public Decision decide(DiffBundle change, NodeState node, List<Candidate> candidates) {
+        long start = System.nanoTime();
+        Offer offer = offer(fallback, change, candidates, definition.maxCandidates());
+        if (offer.empty()) {
+            return offer.settled().by("deterministic", millis(start)); // nothing to ask
+        }
+        List<Decision.Verdict> approved = new ArrayList<>(offer.approved());
+        List<Decision.Verdict> rejected = new ArrayList<>(offer.rejected());
+        Map<String, Candidate> byName = offer.byName();
+        List<FunctionGemma.Function> functions = offer.functions();
         if (!breaker.allow()) {
             return fall(change, candidates, "breaker open", start);
         }

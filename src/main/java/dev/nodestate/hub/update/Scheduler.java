@@ -224,10 +224,14 @@ public final class Scheduler implements AutoCloseable {
                 var applied = sink.accept(result.get("references"));
                 applied.errors().forEach(e -> System.err.println("hub: " + c.tool() + ": " + e));
                 return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", List.of("callees", "callers"),
-                        applied.errors().isEmpty() ? null : String.join("; ", applied.errors()));
+                        applied.errors().isEmpty() ? null : String.join("; ", applied.errors()), null);
             }
             Map<String, Map<String, Object>> changes = changes(c.tool(), nodeId, result);
             List<String> fields = new ArrayList<>();
+            boolean changed = false;
+            for (var e : changes.entrySet()) {
+                changed |= differs(e.getKey(), e.getValue());
+            }
             changes.forEach((id, fieldValues) -> {
                 fields.addAll(fieldValues.keySet());
                 byFile.computeIfAbsent(fileOf(id), f -> new LinkedHashMap<>()).merge(id, state -> {
@@ -238,7 +242,7 @@ public final class Scheduler implements AutoCloseable {
                     return next;
                 }, (a, b) -> s -> b.apply(a.apply(s)));
             });
-            return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", fields.stream().distinct().toList(), null);
+            return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", fields.stream().distinct().toList(), null, changed);
         } catch (RuntimeException e) {
             String message = e instanceof ToolException ? e.getMessage() : e.toString();
             byFile.computeIfAbsent(file, f -> new LinkedHashMap<>()).merge(nodeId,
@@ -246,6 +250,26 @@ public final class Scheduler implements AutoCloseable {
                     (a, b) -> s -> b.apply(a.apply(s)));
             return new TraceEntry.ToolRun(c.tool(), millis(start), "failed", List.of(), message);
         }
+    }
+
+    /** Whether applying {@code fieldValues} to the stored node would change a value (a node not stored: yes). */
+    private boolean differs(String id, Map<String, Object> fieldValues) {
+        NodeState stored = store.get(id).orElse(null);
+        if (stored == null) {
+            return true;
+        }
+        JsonNode before;
+        try {
+            before = JSON.readTree(stored.toJson());
+        } catch (java.io.IOException e) {
+            return true;
+        }
+        for (var f : fieldValues.entrySet()) {
+            if (!JSON.valueToTree(f.getValue()).equals(before.path(f.getKey()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private final Map<String, Instant> fileWideRuns = new HashMap<>();

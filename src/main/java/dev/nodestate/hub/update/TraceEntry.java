@@ -17,7 +17,14 @@ import java.util.List;
 record TraceEntry(Instant at, String node, String file, DiffBundle change, List<Candidate> candidates,
                   Decision decision, List<ToolRun> toolsRun, long detectedToDoneMs, String outcome) {
 
-    /** One tool's run for the node: {@code outcome} is {@code applied}, {@code from change detection} or {@code failed}. */
-    record ToolRun(String tool, long durationMs, String outcome, List<String> fields, String error) {
+    /**
+     * One tool's run for the node: {@code outcome} is {@code applied}, {@code from change detection} or {@code failed};
+     * {@code changed}: whether the run changed stored state (a field's value differs from what was stored), null when
+     * not known (the run did not apply results). The triage's training set learns from it.
+     */
+    record ToolRun(String tool, long durationMs, String outcome, List<String> fields, String error, Boolean changed) {
+        ToolRun(String tool, long durationMs, String outcome, List<String> fields, String error) {
+            this(tool, durationMs, outcome, fields, error, null);
+        }
     }
 }
