@@ -274,9 +274,8 @@ public final class ReplCommands implements AutoCloseable {
         json.set("tests", JSON.valueToTree(n.relatedTests()));
         String exported;
         try {
-            PymTool tool = tools.get("list_exports");
-            GuestResult r = tools.run(tool, Map.of("file_paths", JSON.createArrayNode().add(n.filePath())));
-            boolean yes = mentions(r.value(), id);
+            JsonNode value = runAnywhere("list_exports", Map.of("file_paths", JSON.createArrayNode().add(n.filePath()).toString()));
+            boolean yes = mentions(value, id);
             json.put("exported", yes);
             exported = yes ? "yes: part of " + n.filePath() + "'s public surface (list_exports)"
                     : "no: not in " + n.filePath() + "'s public surface (list_exports)";
@@ -353,6 +352,23 @@ public final class ReplCommands implements AutoCloseable {
         }
         GuestResult r = tools.run(tool, inputs);
         return toolReply(name, r.elapsed().toNanos() / 1e6, r.stdout(), r.value(), "process", ProcessHandle.current().pid());
+    }
+
+    /**
+     * A tool's result with text inputs ({@code KEY=VALUE}, lists as JSON): run by the running hub when there is one
+     * (no GraalPy starts here), else in this process.
+     */
+    private JsonNode runAnywhere(String name, Map<String, String> text) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("tool", name);
+        request.put("inputs", text);
+        request.put("tools_dir", settings.toolsDir().toAbsolutePath().normalize().toString());
+        var remote = backend.runTool(request);
+        if (remote.isPresent()) {
+            return hubReply(name, remote.get()).json().get("result");
+        }
+        PymTool tool = tools.get(name);
+        return tools.run(tool, ToolInputs.parse(tool, text)).value();
     }
 
     private static Reply toolReply(String name, double ms, String stdout, JsonNode value, String where, long pid) {

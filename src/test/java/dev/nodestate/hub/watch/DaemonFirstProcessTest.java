@@ -94,6 +94,13 @@ class DaemonFirstProcessTest {
             assertEquals(0, text.code(), text.err());
             assertTrue(text.out().contains("8") && text.out().contains("ran in the hub, pid " + hub.pid()), text.out());
 
+            Run impact = cli(true, "impact", "--tools", tools.toString(), "--repo", repo.toString(), "add", "--json");
+            assertEquals(0, impact.code(), impact.err());
+            assertTrue(JSON.readTree(impact.out()).path("exported").asBoolean(), impact.out());
+            // the host-side parser's classes may load (the REPL's externals); the Python language and its context must not
+            assertFalse(impact.classes().contains("com.oracle.graal.python.builtins"), "hub impact ran list_exports in the CLI");
+            assertFalse(impact.classes().contains("org.graalvm.polyglot.Context "), "hub impact created a polyglot context");
+
             Run failedHub = cli(false, "tools", "--tools", tools.toString(), "run", "boom", repo.toString());
             Run failedHere = cli(false, "tools", "--tools", tools.toString(), "run", "--in-process", "boom", repo.toString());
             assertEquals(4, failedHere.code(), failedHere.err());
