@@ -119,14 +119,14 @@ final class ModelTriage implements Triage {
         long start = System.nanoTime();
         Offer offer = offer(fallback, change, candidates, definition.maxCandidates());
         if (offer.empty()) {
-            return offer.settled().by("deterministic", millis(start)); // nothing to ask
+            return offer.settled().by("deterministic", millis(start), null); // nothing to ask
         }
         List<Decision.Verdict> approved = new ArrayList<>(offer.approved());
         List<Decision.Verdict> rejected = new ArrayList<>(offer.rejected());
         Map<String, Candidate> byName = offer.byName();
         List<FunctionGemma.Function> functions = offer.functions();
         if (!breaker.allow()) {
-            return fall(change, candidates, "breaker open", start);
+            return fall(change, candidates, "breaker open", "no request sent: the breaker opened after " + definition.breakerFailures() + " failures in a row", start);
         }
         List<FunctionGemma.Call> calls;
         try {
@@ -139,7 +139,7 @@ final class ModelTriage implements Triage {
                         + f.cause + ": " + f.getMessage() + "); the deterministic triage decides for "
                         + definition.breakerOpen().toSeconds() + " s before the next try");
             }
-            return fall(change, candidates, f.cause, start);
+            return fall(change, candidates, f.cause, f.getMessage(), start);
         }
         breaker.succeeded();
         Set<String> called = new HashSet<>();
@@ -185,8 +185,8 @@ final class ModelTriage implements Triage {
         }
     }
 
-    private Decision fall(DiffBundle change, List<Candidate> candidates, String cause, long start) {
-        return fallback.decide(change, candidates).by("fallback:" + cause, millis(start));
+    private Decision fall(DiffBundle change, List<Candidate> candidates, String cause, String note, long start) {
+        return fallback.decide(change, candidates).by("fallback:" + cause, millis(start), note);
     }
 
     private static long millis(long start) {

@@ -136,6 +136,10 @@ class ModelTriageTest {
                     "the deterministic triage decided: " + answer);
             t.breaker().succeeded();
         }
+        endpoint.answer(body -> StandInModelEndpoint.Answer.ok(StandInModelEndpoint.toolCalls("run_rm_rf", "why not")));
+        assertEquals("the model called run_rm_rf, which was not offered", t.decide(change(), null, CANDIDATES).note(),
+                "the trace says what was unusable");
+        t.breaker().succeeded();
         endpoint.answer(body -> StandInModelEndpoint.Answer.ok(StandInModelEndpoint.toolCalls("run_find_callers", "")));
         assertEquals("fallback:no usable answer", t.decide(change(), null, CANDIDATES).triage(), "an empty reason is a bad argument");
         endpoint.answer(body -> new StandInModelEndpoint.Answer(503, "{\"error\":\"loading model\"}", 0));
