@@ -37,7 +37,7 @@ final class Requests {
             .build();
 
     static final List<String> TYPES = List.of("health", "status", "get_context", "get_node", "search", "callers",
-            "callees", "tests", "similar", "context", "hint", "resolve", "ids", "run_tool");
+            "callees", "tests", "similar", "context", "hint", "resolve", "ids", "run_tool", "failure_context");
 
     private final Path root;
     private final NodeStore store;
@@ -96,6 +96,7 @@ final class Requests {
                 case "hint" -> hint(req);
                 case "resolve" -> resolve(req);
                 case "ids" -> ids();
+                case "failure_context" -> failureContext(req);
                 case "run_tool" -> {
                     ToolRequests t = toolRequests;
                     yield t == null ? ToolRequests.none() : t.run(req);
@@ -103,7 +104,7 @@ final class Requests {
                 default -> error("Unknown request type: " + (req.has("type") ? req.get("type").toString() : "(none)")
                         + "; types: " + String.join(", ", TYPES));
             };
-        } catch (BadRequest e) {
+        } catch (BadRequest | dev.nodestate.hub.HubException e) {
             return error(e.getMessage());
         } catch (RuntimeException e) {
             return error(type + " failed: " + e.getMessage());
@@ -246,6 +247,19 @@ final class Requests {
             o.put("unresolved", a.index().unresolvedOf(id));
         }
         return write(o);
+    }
+
+    /** {"report": pytest output or JUnit XML, "source"?}: failure contexts, written to .agentfs/failures/ and traced. */
+    private String failureContext(JsonNode req) {
+        JsonNode report = req.get("report");
+        if (report == null || !report.isTextual() || report.asText().isBlank()) {
+            throw new BadRequest("failure_context needs \"report\": the text of a pytest output or a JUnit XML report");
+        }
+        var a = analysis;
+        java.util.function.BiFunction<String, Integer, List<Map<String, Object>>> similar = a == null ? (id, k) -> List.of() : a::similar;
+        var served = dev.nodestate.hub.failure.Failures.serve(root, store, freshness, similar, report.asText(),
+                req.path("source").asText("socket"), requester(req));
+        return dev.nodestate.hub.failure.Failures.json(root, served).toString();
     }
 
     private volatile dev.nodestate.hub.refs.CrossFileAnalysis analysis;

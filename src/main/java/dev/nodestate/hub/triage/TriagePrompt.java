@@ -48,54 +48,6 @@ final class TriagePrompt {
 
     /** {@code changed; signature def f(x) -> def f(x, y); lines +3 -1; calls added g; complexity 2 -> 4}. */
     static String describe(DiffBundle b) {
-        List<String> parts = new ArrayList<>();
-        parts.add(b.kind().name().toLowerCase(Locale.ROOT) + (b.previousId() == null ? "" : " from " + b.previousId()));
-        DiffBundle.Structural s = b.structural();
-        if (s != null) {
-            if (s.signatureChanged()) {
-                parts.add("signature " + s.oldSignature() + " -> " + s.newSignature());
-            }
-            List<String> flags = new ArrayList<>();
-            if (s.parametersChanged()) {
-                flags.add("parameters");
-            }
-            if (s.returnTypeChanged()) {
-                flags.add("return type");
-            }
-            if (s.docstringChanged()) {
-                flags.add("docstring");
-            }
-            if (s.visibilityChanged()) {
-                flags.add("visibility");
-            }
-            if (s.exportChanged()) {
-                flags.add("export");
-            }
-            if (!flags.isEmpty()) {
-                parts.add("changed: " + String.join(", ", flags));
-            }
-        }
-        if (b.standard() != null) {
-            parts.add("lines +" + b.standard().linesAdded() + " -" + b.standard().linesRemoved());
-        }
-        DiffBundle.Ast a = b.ast();
-        if (a != null) {
-            if (a.callsAdded() != null && !a.callsAdded().isEmpty()) {
-                parts.add("calls added " + String.join(", ", a.callsAdded()));
-            }
-            if (a.callsRemoved() != null && !a.callsRemoved().isEmpty()) {
-                parts.add("calls removed " + String.join(", ", a.callsRemoved()));
-            }
-            if (a.complexityDelta() != 0) {
-                parts.add("complexity " + a.complexityBefore() + " -> " + a.complexityAfter());
-            }
-        }
-        if (b.embedding() != null && b.embedding().drift() > 0) {
-            parts.add(String.format(Locale.ROOT, "semantic drift %.2f", b.embedding().drift()));
-        }
-        if (b.docstringOutdated()) {
-            parts.add("docstring may be outdated");
-        }
-        return String.join("; ", parts);
+        return b.summary();
     }
 }
