@@ -122,6 +122,28 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void a_leading_bos_in_the_prompt_is_not_doubled() {
+        String p = prompt("Node e.py::m changed its docstring. Which updates should run?");
+        String g = FunctionCallGrammar.gbnf(OFFERED, 2);
+        assertEquals(base.complete(p, g, 200, FunctionCallGrammar.STOPS).text(),
+                base.complete("<bos>" + p, g, 200, FunctionCallGrammar.STOPS).text());
+    }
+
+    @Test
+    void calls_from_two_threads_are_serialised_and_give_what_one_thread_gives() throws Exception {
+        String one = "Node f.py::n changed its body. Which updates should run?";
+        String two = "Node g.py::o was moved. Which updates should run?";
+        String first = decide(adapted, one).text();
+        String second = decide(adapted, two).text();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> decide(adapted, one).text());
+            var b = pool.submit(() -> decide(adapted, two).text());
+            assertEquals(first, a.get());
+            assertEquals(second, b.get());
+        }
+    }
+
+    @Test
     void the_adapter_changes_what_the_model_says_and_its_scale_counts() {
         // Greedy text follows the argmax of the logits token by token: if the adapter did not reach the
         // logits, the three texts would be equal. Held to ASCII letters: unconstrained, the random model
