@@ -96,11 +96,13 @@ final class EmbeddedEngine implements AutoCloseable {
     private final List<Integer> strayAngleTokens;
     private final List<String> endTexts;
     private final String bosText;
+    private final int context;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
-    private EmbeddedEngine(LlamaModel llama, GgufFile model, GgufFile lora, float loraScale, Path scaledLora) {
+    private EmbeddedEngine(LlamaModel llama, GgufFile model, GgufFile lora, float loraScale, Path scaledLora, int context) {
         this.llama = llama;
+        this.context = context;
         this.model = model;
         this.lora = lora;
         this.loraScale = loraScale;
@@ -157,7 +159,7 @@ final class EmbeddedEngine implements AutoCloseable {
             throw new HubException(ExitCode.FAILURE, "the embedded triage engine " + e.getMessage(), e);
         }
         try {
-            return new EmbeddedEngine(new LlamaModel(p), model, withLora ? lora : null, o.loraScale(), scaled);
+            return new EmbeddedEngine(new LlamaModel(p), model, withLora ? lora : null, o.loraScale(), scaled, context);
         } catch (LinkageError e) {
             deleteQuietly(scaled);
             throw new HubException(ExitCode.FAILURE, "the embedded triage engine cannot run here: its native library ("
@@ -180,7 +182,8 @@ final class EmbeddedEngine implements AutoCloseable {
      * dropped so it is not doubled). The output is constrained by the GBNF {@code grammar} (null for
      * none) and stops at the first of {@code stops} (left out of the text), at an end-of-generation
      * token (left out of the text; the grammar allows it only where the grammar may end), or after
-     * {@code maxTokens}. The prompt's longest prefix shared with the previous request is reused from
+     * {@code maxTokens}. A prompt that leaves no room for {@code maxTokens} in the context is refused
+     * (llama.cpp would silently cut it). The prompt's longest prefix shared with the previous request is reused from
      * the KV cache, so keep the instructions and declarations byte-identical across calls.
      * Thread-safe: calls are serialised.
      */
@@ -207,6 +210,12 @@ final class EmbeddedEngine implements AutoCloseable {
         try {
             if (closed) {
                 throw new IllegalStateException("the embedded engine was closed: " + describe());
+            }
+            int promptTokens = llama.encode(text).length + 1; // + the <bos> the engine adds
+            if (promptTokens + maxTokens > context) {
+                throw new HubException(ExitCode.FAILURE, "the triage prompt has " + promptTokens + " tokens and "
+                        + maxTokens + " more may be generated, but the embedded model's context is " + context
+                        + " tokens (" + describe() + "): raise the context size or offer fewer candidates per request");
             }
             long start = System.nanoTime();
             StringBuilder out = new StringBuilder();

@@ -180,6 +180,17 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void a_prompt_that_does_not_fit_the_context_is_refused_not_cut() {
+        String longPrompt = prompt("Which updates should run? ".repeat(60));
+        HubException e = assertThrows(HubException.class, () -> base.complete(longPrompt, null, 8, List.of()));
+        assertTrue(e.getMessage().matches("the triage prompt has \\d+ tokens and 8 more may be generated, but the "
+                + "embedded model's context is 512 tokens .*offer fewer candidates per request"), e.getMessage());
+        String fits = prompt("Node a.py::f changed its body. Which updates should run?");
+        assertThrows(HubException.class, () -> base.complete(fits, null, 500, List.of()));
+        assertTrue(base.complete(fits, null, 8, List.of()).tokens() > 0);
+    }
+
+    @Test
     void describe_names_the_architecture_layers_size_and_adapter() {
         assertTrue(base.describe().matches("gemma3 \\(6 layers, 1\\.\\d MB\\)"), base.describe());
         assertEquals(base.describe() + " + lora tiny-gemma3-lora.gguf", adapted.describe());
