@@ -49,8 +49,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Known limits of the binding: a native thread keeps the JVM alive after {@link #close()} (exit
- * with {@code System.exit}, as the CLI does); native memory is not all freed on close, so load one
- * engine per process and keep it; an invalid GBNF grammar is not reported (llama.cpp prints the parse
+ * with {@code System.exit}, as the CLI does); native memory is not all freed on close (upstream #102),
+ * so load one engine per process and keep it; an invalid GBNF grammar is not reported (llama.cpp prints the parse
  * error on stderr and generates unconstrained): use {@link FunctionCallGrammar}, whose output is
  * tested, and validate the calls anyway; {@code n_probs} aborts the JVM (a JSON assertion in the
  * binding), so token probabilities are not offered; gemma3 models with fewer than 6 blocks crash
