@@ -243,6 +243,32 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void without_a_native_library_for_this_platform_the_error_says_why_and_points_to_a_model_server() throws Exception {
+        // In a child JVM that claims another CPU: the jar has no library for it, and a library loaded once
+        // stays loaded, so this cannot run in the test's own JVM.
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> out = run(List.of(java.toString(), "-Dos.arch=sparc", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), LoadInAnotherJvm.class.getName(), model.toString()));
+        String message = String.join("\n", out);
+        assertTrue(message.startsWith("HubException: the embedded triage engine cannot run here: its native library ("
+                + EmbeddedEngine.BINDING + ", for Linux/sparc) did not load: java.lang.UnsatisfiedLinkError"), message);
+        assertTrue(message.contains("Point triage/agent.yaml's base_url at a model server"), message);
+    }
+
+    /** Loads a model and prints the HubException it fails with. */
+    static final class LoadInAnotherJvm {
+        public static void main(String[] args) {
+            try {
+                EmbeddedEngine.load(new EmbeddedEngine.Options(Path.of(args[0]), null)).close();
+                System.out.println("loaded");
+            } catch (HubException e) {
+                System.out.println("HubException: " + e.getMessage());
+            }
+            System.exit(0);
+        }
+    }
+
+    @Test
     void a_closed_engine_says_so() {
         EmbeddedEngine e = EmbeddedEngine.load(new EmbeddedEngine.Options(model, null));
         e.close();
@@ -268,8 +294,9 @@ class EmbeddedEngineTest {
             fail(command + " did not finish in 60 s");
         }
         if (p.exitValue() != 0) {
-            fail(String.join(" ", command) + " exited " + p.exitValue() + ": " + new String(stderr, StandardCharsets.UTF_8).strip()
-                    + " (the embedded-engine test needs python3 with gguf and numpy: pip install gguf numpy; .ci/run installs them)");
+            fail(command.getFirst() + " exited " + p.exitValue() + ": " + new String(stderr, StandardCharsets.UTF_8).strip()
+                    + (command.getFirst().equals("python3") ? " (the embedded-engine test needs python3 with gguf and numpy: "
+                    + "pip install gguf numpy; .ci/run installs them)" : ""));
         }
         return new String(stdout, StandardCharsets.UTF_8).lines().toList();
     }
