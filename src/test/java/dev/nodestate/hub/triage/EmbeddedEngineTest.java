@@ -177,6 +177,12 @@ class EmbeddedEngineTest {
         assertEquals(List.of("<unk>", "<0x3C>", "<"), banned);
         String text = decide(base, "Node a.py::f changed its body. Which updates should run?").text();
         assertTrue(!text.endsWith("<eos>") && !text.endsWith("<end_of_turn>"), text);
+        // A grammar that allows only the text "<escape><end_function_call>": two control tokens and the end token.
+        for (EmbeddedEngine engine : List.of(base, adapted)) {
+            EmbeddedEngine.Completion c = engine.complete(prompt("x"), "root ::= \"<escape><end_function_call>\"", 20, List.of());
+            assertEquals("<escape><end_function_call>", c.text());
+            assertEquals(3, c.tokens(), "spelled in pieces instead of single control tokens");
+        }
     }
 
     @Test
