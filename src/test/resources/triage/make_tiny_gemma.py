@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a tiny random-weight model in the Gemma 3 architecture, and a LoRA adapter for it, as GGUF.
 
-    python3 make_tiny_gemma.py OUT_DIR [--seed N]
+    python3 make_tiny_gemma.py OUT_DIR [--seed N] [--layers N]
 
 writes OUT_DIR/tiny-gemma3.gguf and OUT_DIR/tiny-gemma3-lora.gguf and prints their paths. It
 exists so the tests can drive the real inference engine (llama.cpp) end to end without
@@ -12,9 +12,12 @@ FunctionGemma's control tokens as single tokens, and a LoRA adapter laid out as 
 convert_lora_to_gguf.py writes it. Needs the `gguf` and `numpy` packages
 (`pip install gguf numpy`). Deterministic for a seed; takes well under a second.
 
-Shapes: 6 blocks (llama.cpp b4916, the one java-llama.cpp 4.2.0 bundles, crashes in warm-up with
-fewer: gemma3 makes every 6th layer global and the rest sliding-window), embedding 64, 2 query
-heads sharing 1 key/value head, head dim 32, feed-forward 128, context 512, sliding window 128.
+Shapes: 6 blocks, embedding 64, 2 query heads sharing 1 key/value head, head dim 32, feed-forward
+128, context 512, sliding window 128, all F32 (1.1 MB). Six blocks because llama.cpp b4916 (the
+build java-llama.cpp 4.2.0 bundles) crashed in warm-up with 2 and with 5 (SIGSEGV in
+ggml_backend_buffer_get_type); gemma3 makes every 6th layer global, so fewer have none.
+Random weights would make greedy decoding end the turn at once or repeat the input token, so the
+embeddings are small and carry a constant "not the end" feature (see model_tensors).
 """
 import argparse
 import pathlib
@@ -23,7 +26,7 @@ import sys
 try:
     import numpy as np
     import gguf
-except ImportError as e:  # the test reads this line
+except ImportError as e:  # EmbeddedEngineTest shows this message
     sys.exit(f"make_tiny_gemma.py needs the Python packages gguf and numpy ({e}); run: pip install gguf numpy")
 
 ARCH = "gemma3"
@@ -145,6 +148,7 @@ def write_model(path, rng, n_layer):
     w.add_value_length(HEAD_DIM)
     w.add_layer_norm_rms_eps(1e-6)
     w.add_rope_freq_base(1_000_000.0)
+    w.add_rope_freq_base_swa(10_000.0)  # b4916 hard-codes 10000 for gemma3's local layers; newer builds read it
     w.add_sliding_window(SLIDING_WINDOW)
     w.add_tokenizer_model("llama")
     w.add_tokenizer_pre("default")
@@ -155,7 +159,6 @@ def write_model(path, rng, n_layer):
     w.add_eos_token_id(EOS)
     w.add_unk_token_id(UNK)
     w.add_pad_token_id(PAD)
-
     w.add_add_bos_token(True)
     w.add_add_eos_token(False)
     w.add_add_space_prefix(False)
