@@ -199,7 +199,10 @@ def main():
     ap.add_argument("out_dir", type=pathlib.Path)
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--layers", type=int, default=N_LAYER, help="blocks (default %(default)s; b4916 needs 6 or more)")
+    ap.add_argument("--context", type=int, default=512, help="trained context length (default %(default)s)")
     args = ap.parse_args()
+    global N_CTX
+    N_CTX = args.context
     args.out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(args.seed)
     model = args.out_dir / "tiny-gemma3.gguf"
