@@ -33,13 +33,13 @@ import picocli.CommandLine.Spec;
         subcommands = {TriageCommand.Check.class, TriageCommand.Show.class, TriageCommand.Export.class, TriageCommand.Eval.class})
 final class TriageCommand implements Runnable {
 
-    @Option(names = "--triage", paramLabel = "DIR", description = "Triage directory (default: REPO/triage if present, else the hub's triage/).")
+    @Option(names = "--triage", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "DIR", description = "Triage directory (default: REPO/triage if present, else the hub's triage/).")
     Path triageDir;
 
-    @Option(names = "--tools", paramLabel = "DIR", description = "Tools directory (default: the hub's tools/).")
+    @Option(names = "--tools", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "DIR", description = "Tools directory (default: the hub's tools/).")
     Path toolsDir;
 
-    @Option(names = "--repo", paramLabel = "PATH", description = "Repository (default: current directory).")
+    @Option(names = "--repo", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "PATH", description = "Repository (default: current directory).")
     Path repo = Path.of("");
 
     @Spec
