@@ -36,6 +36,7 @@ final class AnalysisExternals {
                 .add("unresolved_calls", "unresolved_calls(node_ids: list[str]) -> dict",
                         args -> perId(args, index::unresolvedOf))
                 .add("node_facts", "node_facts(node_ids: list[str]) -> dict", args -> facts(store, ids(args)))
+                .add("node_context", "node_context(node_ids: list[str]) -> dict", args -> context(store, ids(args)))
                 .add("names_starting", "names_starting(prefixes: list[str]) -> dict", args -> names.starting(args))
                 .add("similar_nodes", "similar_nodes(node_id: str, k: int) -> list", args -> {
                     ArrayNode out = JsonNodeFactory.instance.arrayNode();
@@ -63,6 +64,22 @@ final class AnalysisExternals {
         }
         return out;
     }
+
+    /** Each id's HubContextBlob (what the socket's context request gives): stored facts and their freshness. */
+    private static JsonNode context(NodeStore store, List<String> ids) {
+        // the store lives in REPO/.agentfs/hub_state
+        dev.nodestate.hub.serve.Freshness freshness = dev.nodestate.hub.serve.Freshness.forRepo(store.directory().getParent().getParent());
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        Map<String, NodeState> found = store.getMany(ids);
+        for (String id : ids) {
+            out.set(id, CONTEXT_JSON.valueToTree(freshness.blob(id, found.get(id))));
+        }
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CONTEXT_JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private static JsonNode facts(NodeStore store, List<String> ids) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();

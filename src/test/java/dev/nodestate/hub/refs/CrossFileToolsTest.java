@@ -125,4 +125,20 @@ class CrossFileToolsTest {
         assertEquals(similar, run("search_similar", Map.of("node_id", "networkx/utils/heaps.py::PairingHeap.insert", "k", 5))
                 .path("report").path("similar"), "deterministic");
     }
+
+    @Test
+    void contextProviderGivesTheHubContextBlobWithFreshnessFromInsideTheSandbox() {
+        String id = "networkx/utils/mapped_queue.py::MappedQueue._siftup";
+        JsonNode out = run("context_provider", Map.of("node_ids", List.of(id, "networkx/nowhere.py::ghost")));
+        JsonNode blob = out.path("contexts").path(id);
+        assertEquals(id, blob.path("node_id").asText());
+        assertEquals("fresh", blob.path("freshness_status").asText(), blob.toString());
+        assertTrue(blob.path("signature").asText().startsWith("def _siftup(self"), blob.toString());
+        assertTrue(blob.path("callers").size() > 0, "the reference index's callers: " + blob);
+        JsonNode ghost = out.path("contexts").path("networkx/nowhere.py::ghost");
+        assertEquals("missing", ghost.path("freshness_status").asText());
+        assertTrue(ghost.path("warning").asText().contains("no state"), ghost.toString());
+        assertEquals(1, out.path("fresh").asInt());
+        assertEquals(1, out.path("missing").asInt());
+    }
 }
