@@ -44,6 +44,18 @@ final class HubSession implements AutoCloseable {
         return Files.isDirectory(own) ? own : defaultRulesDir();
     }
 
+    /** The tool names of {@code dir} (the hub's tools/ when null), by their .pym file names: no Python starts. */
+    static java.util.Set<String> toolNames(Path dir) {
+        Path tools = dir != null ? dir : defaultToolsDir();
+        try (java.util.stream.Stream<Path> files = Files.isDirectory(tools) ? Files.list(tools) : java.util.stream.Stream.empty()) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pym"))
+                    .map(n -> n.substring(0, n.length() - 4)).collect(java.util.stream.Collectors.toSet());
+        } catch (java.io.IOException e) {
+            throw new dev.nodestate.hub.HubException(dev.nodestate.hub.HubException.ExitCode.FAILURE, "cannot list " + tools + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** {@code explicit} if given, else the repository's own triage/, else the hub's. */
     static Path triageDir(Path repo, Path explicit) {
         if (explicit != null) {

@@ -13,15 +13,10 @@ import dev.nodestate.hub.rules.Rule;
 import dev.nodestate.hub.rules.RuleSet;
 import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.store.NodeStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,15 +53,7 @@ final class RulesCommand implements Runnable {
 
     /** Loads the rules for {@code repo}, with tools known by their .pym file names. */
     RuleSet load(Path repo) {
-        Path tools = toolsDir != null ? toolsDir : HubSession.defaultToolsDir();
-        Set<String> names;
-        try (Stream<Path> files = Files.isDirectory(tools) ? Files.list(tools) : Stream.empty()) {
-            names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pym"))
-                    .map(n -> n.substring(0, n.length() - 4)).collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new HubException(ExitCode.FAILURE, "cannot list " + tools + ": " + e.getMessage(), e);
-        }
-        return RuleSet.load(rulesDir(repo), names::contains);
+        return RuleSet.load(rulesDir(repo), HubSession.toolNames(toolsDir)::contains);
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,

@@ -6,9 +6,7 @@ import dev.nodestate.hub.rules.Problem;
 import dev.nodestate.hub.trace.TraceLog;
 import dev.nodestate.hub.triage.TriageCommands;
 import dev.nodestate.hub.triage.DeterministicTriage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +14,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,13 +51,7 @@ final class TriageCommand implements Runnable {
     }
 
     Set<String> tools() {
-        Path tools = toolsDir != null ? toolsDir : HubSession.defaultToolsDir();
-        try (Stream<Path> files = Files.isDirectory(tools) ? Files.list(tools) : Stream.empty()) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pym"))
-                    .map(n -> n.substring(0, n.length() - 4)).collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new HubException(ExitCode.FAILURE, "cannot list " + tools + ": " + e.getMessage(), e);
-        }
+        return HubSession.toolNames(toolsDir);
     }
 
     Path traces(Path explicit) {
