@@ -71,7 +71,11 @@ final class Lane {
             if (target == null) {
                 return "{\"error\":\"no external is available outside a tool run\"}";
             }
-            return target.call(args[0].asString(), args[1].asString());
+            try {
+                return target.call(args[0].asString(), args[1].asString());
+            } catch (RuntimeException | StackOverflowError e) { // reaches the tool as a catchable ExternalError
+                return "{\"error\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf("host failure: " + e) + "}";
+            }
         };
     }
 

@@ -113,7 +113,7 @@ public final class ToolHost {
             return "m" + Marshal.latin1(result); // the guest's marshal.loads is host code; its json.loads is not
         } catch (ExternalFunction.ExternalFailure e) {
             return error(spec.name() + "(): " + e.getMessage());
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) { // never a Java exception into the guest
             return error(spec.name() + "(): host failure: " + e);
         }
     }
