@@ -53,7 +53,7 @@ public final class ToolHost {
                 pn.set("default", p.defaultValue());
             }
         }
-        Limits limits = callerLimits == null ? tool.limits() : tool.limits().tighten(callerLimits);
+        Limits limits = (callerLimits == null ? tool.limits() : tool.limits().tighten(callerLimits)).tighten(Limits.ceiling());
         GuestRun.HostCallback host = (name, argumentsJson) -> callExternal(specs.get(name), externals, argumentsJson);
         return runtime.run(new GuestRun(tool.name(), tool.path().toString(), tool.source(), tool.sha256(),
                 validated.toString(), declared.toString(), host, limits));
