@@ -133,6 +133,19 @@ public final class PythonRuntime implements AutoCloseable {
         return parse(o.text());
     }
 
+    /**
+     * Tests only: runs {@code source} in a lane's context as the guest runtime itself (no checker, no Python-level
+     * guards), so tests can show what the context alone denies. Returns the guest's reply JSON.
+     */
+    String probe(String source) {
+        Outcome o = onLane(Entry.PROBE, HOST_WORK, null, source);
+        if (o.text() != null) {
+            return o.text();
+        }
+        String message = o.error() != null && o.error().isExit() ? "the tool tried to exit the interpreter" : String.valueOf(o.error());
+        return JSON.createObjectNode().put("failure", "execution").put("type", "HostError").put("message", message).toString();
+    }
+
     /** Runs a tool. Returns the result or throws a {@link ToolException} saying which error it was. */
     public GuestResult run(GuestRun r) {
         Lane lane = borrow();
