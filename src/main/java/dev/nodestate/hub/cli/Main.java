@@ -38,8 +38,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        ExitGuard guard = ExitGuard.get(); // before anything can start a guest thread
         int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), HubSession::new);
-        System.exit(code);
+        guard.exit(code);
     }
 
     /** Runs a command line; returns the exit code (the only place exceptions become exit codes). */

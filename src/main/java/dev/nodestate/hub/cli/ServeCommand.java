@@ -53,6 +53,7 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "hub-shutdown");
+        ExitGuard.get().grace(java.time.Duration.ofSeconds(25)); // the daemon stops within 20 s
         Runtime.getRuntime().addShutdownHook(hook);
         try (PidFile pid = PidFile.claim(root);
              NodeStore store = NodeStore.open(root);

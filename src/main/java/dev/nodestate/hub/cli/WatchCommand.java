@@ -91,6 +91,7 @@ final class WatchCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }, "hub-shutdown");
+            ExitGuard.get().grace(java.time.Duration.ofSeconds(25)); // the daemon stops within 20 s
             Runtime.getRuntime().addShutdownHook(hook);
             IndexCommand.Progress progress = new IndexCommand.Progress(err,
                     System.console() != null && System.console().isTerminal() && !json);

@@ -34,7 +34,7 @@ final class Lane {
     record Outcome(String text, LimitKind violation, PolyglotException error, String stdout, Duration elapsed) {
     }
 
-    enum Entry { CHECK, PREPARE, RUN }
+    enum Entry { CHECK, PREPARE, RUN, PROBE }
 
     private final int index;
     private final Engine engine;
@@ -54,6 +54,7 @@ final class Lane {
     private Value check;
     private Value prepare;
     private Value run;
+    private Value probe;
 
     Lane(int index, Engine engine, Source guest, String config, Watchdog watchdog) {
         this.index = index;
@@ -71,7 +72,11 @@ final class Lane {
             if (target == null) {
                 return "{\"error\":\"no external is available outside a tool run\"}";
             }
-            return target.call(args[0].asString(), args[1].asString());
+            try {
+                return target.call(args[0].asString(), args[1].asString());
+            } catch (RuntimeException | StackOverflowError e) { // reaches the tool as a catchable ExternalError
+                return "{\"error\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf("host failure: " + e) + "}";
+            }
         };
     }
 
@@ -154,6 +159,7 @@ final class Lane {
             case CHECK -> check;
             case PREPARE -> prepare;
             case RUN -> run;
+            case PROBE -> probe;
         };
         output.begin();
         callback = host;
@@ -267,6 +273,8 @@ final class Lane {
         check = bindings.getMember("pym_check");
         prepare = bindings.getMember("pym_prepare");
         run = bindings.getMember("pym_run");
+        probe = bindings.getMember("pym_probe");
+        bindings.removeMember("pym_probe");
         bindings.removeMember("_HUB_CONFIG");
         context = c;
     }

@@ -19,6 +19,32 @@ public record Limits(long memoryBytes, Duration time, int recursion) {
     public static final Limits DEFAULT = new Limits(16L << 20, Duration.ofSeconds(2), 200);
     public static final Limits PERMISSIVE = new Limits(64L << 20, Duration.ofSeconds(5), 400);
 
+    /** The host's ceiling when the user sets none: above every shipped tool's header (1 GB / 120 s / 400). */
+    public static final Limits DEFAULT_CEILING = new Limits(2L << 30, Duration.ofSeconds(300), 1000);
+
+    /**
+     * The user's ceiling on any tool's limits: {@code -Dhub.limits.ceiling=SPEC} or {@code HUB_LIMITS_CEILING=SPEC}
+     * (same syntax as a header, e.g. {@code memory=512MB time=30s recursion=500}), else {@link #DEFAULT_CEILING}.
+     * Tools cannot set either: they have no environment access and run after the host read it.
+     */
+    public static Limits ceiling() {
+        String spec = System.getProperty("hub.limits.ceiling", System.getenv("HUB_LIMITS_CEILING"));
+        if (spec == null || spec.isBlank()) {
+            return DEFAULT_CEILING;
+        }
+        try {
+            return parse(spec, DEFAULT_CEILING); // values not given keep the default ceiling
+        } catch (IllegalArgumentException e) {
+            throw new dev.nodestate.hub.HubException(dev.nodestate.hub.HubException.ExitCode.USAGE,
+                    "HUB_LIMITS_CEILING / hub.limits.ceiling: " + e.getMessage());
+        }
+    }
+
+    /** True when any of these limits is above the same limit of {@code ceiling}. */
+    public boolean exceeds(Limits ceiling) {
+        return memoryBytes > ceiling.memoryBytes || time.compareTo(ceiling.time) > 0 || recursion > ceiling.recursion;
+    }
+
     private static final Pattern SETTING = Pattern.compile("(memory|time|recursion)\\s*=\\s*([0-9.]+)\\s*([a-zA-Z]*)");
 
     public Limits {
@@ -46,7 +72,11 @@ public record Limits(long memoryBytes, Duration time, int recursion) {
 
     /** Parses the text after {@code limits:}; throws IllegalArgumentException naming the bad part. */
     public static Limits parse(String spec) {
-        Limits result = DEFAULT;
+        return parse(spec, DEFAULT);
+    }
+
+    private static Limits parse(String spec, Limits base) {
+        Limits result = base;
         String rest = spec.trim();
         String[] parts = rest.split("[,\\s]+");
         if (parts.length > 0 && !parts[0].isEmpty() && !parts[0].contains("=")) {

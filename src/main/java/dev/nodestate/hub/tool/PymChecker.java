@@ -108,6 +108,15 @@ public final class PymChecker {
             findings.add(new Finding("PYM011", "error", line, 1, "bad limits header: " + e.getMessage(),
                     "e.g. '# limits: strict' or '# limits: default, memory=32MB time=3s recursion=300'"));
         }
+        Limits ceiling = Limits.ceiling();
+        if (parsed.exceeds(ceiling)) {
+            Limits clamped = parsed.tighten(ceiling);
+            findings.add(new Finding("PYW004", "warning", line, 1, "limits: " + parsed + " is above the host's ceiling "
+                    + ceiling + "; runs get " + clamped,
+                    "lower the '# limits:' header, or raise the ceiling for this machine with HUB_LIMITS_CEILING "
+                            + "(e.g. HUB_LIMITS_CEILING='memory=4GB time=600s recursion=2000'; see README, Limits)"));
+            parsed = clamped;
+        }
         if (m.find()) {
             findings.add(new Finding("PYM011", "error", lineOf(source, m.start()), 1, "a second limits header",
                     "keep one '# limits:' line"));

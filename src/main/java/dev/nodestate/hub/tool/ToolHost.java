@@ -53,7 +53,7 @@ public final class ToolHost {
                 pn.set("default", p.defaultValue());
             }
         }
-        Limits limits = callerLimits == null ? tool.limits() : tool.limits().tighten(callerLimits);
+        Limits limits = (callerLimits == null ? tool.limits() : tool.limits().tighten(callerLimits)).tighten(Limits.ceiling());
         GuestRun.HostCallback host = (name, argumentsJson) -> callExternal(specs.get(name), externals, argumentsJson);
         return runtime.run(new GuestRun(tool.name(), tool.path().toString(), tool.source(), tool.sha256(),
                 validated.toString(), declared.toString(), host, limits));
@@ -113,7 +113,7 @@ public final class ToolHost {
             return "m" + Marshal.latin1(result); // the guest's marshal.loads is host code; its json.loads is not
         } catch (ExternalFunction.ExternalFailure e) {
             return error(spec.name() + "(): " + e.getMessage());
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) { // never a Java exception into the guest
             return error(spec.name() + "(): host failure: " + e);
         }
     }

@@ -287,6 +287,10 @@ def _guarded_getattr(obj, name, *default):
 def _dispatching_import(name, globals=None, locals=None, fromlist=(), level=0):
     # GraalPy resolves `import` through builtins.__import__ whatever a frame's globals say, so the
     # allowlist applies here, to frames of tool code only; the stdlib keeps its own imports.
+    if globals is None:  # an explicit __import__("x") call: judge by the caller's frame
+        caller = sys._getframe(1)
+        if caller.f_globals.get("__name__") == _TOOL_MODULE:
+            globals = caller.f_globals
     if globals is None or globals.get("__name__") != _TOOL_MODULE:
         module = _real_import(name, globals, locals, fromlist, level)
         if _unhardened:
@@ -328,7 +332,90 @@ def _guarded_methodcaller(name, /, *args, **kwargs):
     return _operator.methodcaller(name, *args, **kwargs)
 
 
-_VIEW_OVERRIDES = {"operator": {"attrgetter": _guarded_attrgetter, "methodcaller": _guarded_methodcaller}}
+def _guard_names(names, allowed=frozenset()):
+    if isinstance(names, str):
+        names = (names,)
+    names = tuple(names)
+    for n in names:
+        if n not in allowed:
+            _guard_attr(n)
+    return names
+
+
+# `updated` merges mappings: the default ("__dict__",) copies a function's own attributes, nothing more.
+_UPDATED_OK = frozenset(["__dict__"])
+
+
+# functools.update_wrapper/wraps read and copy attributes whose names are data (assigned, updated): with
+# "__globals__" they handed a tool a stdlib function's real globals (builtins, os, signal). Names are checked.
+_functools = _real_import("functools")
+
+
+def _guarded_update_wrapper(wrapper, wrapped, assigned=_functools.WRAPPER_ASSIGNMENTS,
+                            updated=_functools.WRAPPER_UPDATES):
+    return _functools.update_wrapper(wrapper, wrapped, _guard_names(assigned), _guard_names(updated, _UPDATED_OK))
+
+
+def _guarded_wraps(wrapped, assigned=_functools.WRAPPER_ASSIGNMENTS, updated=_functools.WRAPPER_UPDATES):
+    return _functools.partial(_guarded_update_wrapper, wrapped=wrapped, assigned=_guard_names(assigned),
+                              updated=_guard_names(updated, _UPDATED_OK))
+
+
+# Format fields ("{0.__globals__}", Formatter().get_field) resolve attributes by name: the same guard applies.
+_formatter_parser = _real_import("_string").formatter_parser
+_formatter_field_name_split = _real_import("_string").formatter_field_name_split
+
+
+def _guard_field(field_name):
+    first, rest = _formatter_field_name_split(field_name)
+    for is_attr, name in rest:
+        if is_attr:
+            _guard_attr(name)
+
+
+def _guard_format_string(text):
+    if isinstance(text, str):
+        for _, field, spec, _ in _formatter_parser(text):
+            if field is not None:
+                _guard_field(field)
+            if spec:
+                _guard_format_string(spec)
+
+
+def _str_format(self, *args, **kwargs):
+    _guard_format_string(self)
+    return str.format(self, *args, **kwargs)
+
+
+def _str_format_map(self, mapping):
+    _guard_format_string(self)
+    return str.format_map(self, mapping)
+
+
+_FORMAT_METHODS = {"format": _str_format, "format_map": _str_format_map}
+
+
+def _format_attr(obj, name):
+    """`x.format` / `x.format_map` in tool code (rewritten at compile time): a guarded method for strings."""
+    if obj is str:
+        return _FORMAT_METHODS[name]
+    if isinstance(obj, str):
+        return _functools.partial(_FORMAT_METHODS[name], obj)
+    return _real_getattr(obj, name)
+
+
+_string = _real_import("string")
+
+
+class _GuardedFormatter(_string.Formatter):
+    def get_field(self, field_name, args, kwargs):
+        _guard_field(field_name)
+        return super().get_field(field_name, args, kwargs)
+
+
+_VIEW_OVERRIDES = {"operator": {"attrgetter": _guarded_attrgetter, "methodcaller": _guarded_methodcaller},
+                   "functools": {"update_wrapper": _guarded_update_wrapper, "wraps": _guarded_wraps},
+                   "string": {"Formatter": _GuardedFormatter}}
 
 
 def _view_items(module):
@@ -426,6 +513,35 @@ def _harden():
 _builtins.__import__ = _dispatching_import
 
 
+def _host_denied(name):
+    def denied(*args, **kwargs):
+        raise PermissionError(f"'{name}' is not available in tools: signals and processes belong to the host")
+    denied.__name__ = name
+    return denied
+
+
+# Defence in depth behind the attribute guards: should a tool ever reach the real modules, signals (which GraalPy
+# installs as JVM-wide handlers: SIG_IGN on SIGTERM broke `hub stop`, raise_signal stopped the hub, alarm started
+# a host thread) and process identities are gone from them, for every context of the engine.
+def _deny_host_signals():
+    names = ("signal", "raise_signal", "alarm", "setitimer", "getitimer", "pthread_kill", "pthread_sigmask",
+             "set_wakeup_fd", "siginterrupt", "pause", "sigwait", "sigwaitinfo", "sigtimedwait", "getsignal",
+             "default_int_handler")
+    proc = ("kill", "killpg", "getpid", "getppid", "getpgid", "getpgrp", "getsid", "abort", "fork", "forkpty",
+            "register_at_fork", "setpgid", "setsid", "nice", "pidfd_open", "waitpid", "wait")
+    for modname, denied in (("_signal", names), ("signal", names), ("posix", proc), ("os", proc)):
+        try:
+            module = _real_import(modname)
+        except ImportError:
+            continue
+        for n in denied:
+            if n in module.__dict__:
+                setattr(module, n, _host_denied(n))
+
+
+_deny_host_signals()
+
+
 def _denied(name):
     def denied(*args, **kwargs):
         raise NameError(f"'{name}' is not available in tools")
@@ -442,7 +558,9 @@ _BASE_SCOPE["__name__"] = _TOOL_MODULE
 _SAFE_BUILTINS = {k: v for k, v in _builtins.__dict__.items()
                   if not k.startswith("_") and k not in _DENIED_NAMES}
 _SAFE_BUILTINS.update({"__build_class__": _builtins.__build_class__, "__import__": _dispatching_import,
-                       "getattr": _guarded_getattr})
+                       "getattr": _guarded_getattr, "ExternalError": ExternalError})
+_BASE_SCOPE["ExternalError"] = ExternalError  # README: a failing external raises ExternalError, a bare name
+_BASE_SCOPE["__pym_format_attr__"] = _format_attr
 _CODE_CACHE = {}
 
 
@@ -487,12 +605,25 @@ class _DepthCounter(ast.NodeTransformer):
     visit_AsyncFunctionDef = visit_FunctionDef
 
 
+class _FormatGuard(ast.NodeTransformer):
+    """`x.format` and `x.format_map` become `__pym_format_attr__(x, "format")`: the field guard applies."""
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if node.attr in ("format", "format_map") and isinstance(node.ctx, ast.Load):
+            call = ast.Call(func=ast.Name(id="__pym_format_attr__", ctx=ast.Load()),
+                            args=[node.value, ast.Constant(node.attr)], keywords=[])
+            return ast.copy_location(call, node)
+        return node
+
+
 def _compile(key, source, filename):
     cached = _CODE_CACHE.get(key)
     if cached is not None:
         return cached
     tree = ast.parse(source, filename)
     tree = _DepthCounter().visit(tree)
+    tree = ast.fix_missing_locations(_FormatGuard().visit(tree))
     # Import what the tool imports now, outside the run's limits, so runs neither pay nor count it.
     for node in ast.walk(tree):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
@@ -673,3 +804,17 @@ def pym_run(key, source, filename, inputs_json, externals_json, host_call, recur
         sys.setrecursionlimit(old_limit)
         return json.dumps({"failure": "execution", "type": type(e).__name__, "line": _error_line(e, filename),
                            "message": str(e)})
+
+
+def pym_probe(source):
+    """Tests only (EscapeTest): runs `source` as the guest runtime itself, past every Python-level guard, so the
+    context's own denials stay tested now that no route past the guards is known. Answers like pym_run."""
+    scope = {"__name__": "__probe__"}
+    try:
+        tree = ast.parse(source, "<probe>")
+        last = ast.Expression(tree.body.pop().value) if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "<probe>", "exec"), scope)
+        result = eval(compile(last, "<probe>", "eval"), scope) if last is not None else None
+        return '{"ok":' + json.dumps(result, default=repr) + "}"
+    except BaseException as e:
+        return json.dumps({"failure": "execution", "type": type(e).__name__, "line": 0, "message": str(e)})

@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class EscapeTest {
 
-    enum Stage { CHECKER, RUNTIME }
+    enum Stage { CHECKER, RUNTIME, CONTEXT }
 
     /** Checks what a failed (or, for a few attempts, finished) run produced. */
     @FunctionalInterface
@@ -56,13 +56,20 @@ class EscapeTest {
     }
 
     /**
-     * A route past the Python-level policy that is still open: {@code functools.update_wrapper}
-     * copies attributes whose names are given at run time, so it reads a stdlib function's
-     * {@code __globals__} (the real builtins and {@code os}). The attribute denylist is a lint, not
-     * the boundary; the context is. If this route gets closed, replace it with another one so the
-     * attempts using it keep exercising the context rather than failing here with an IndexError.
+     * The functools.update_wrapper route (it copied a stdlib function's {@code __globals__}: the real builtins and
+     * {@code os}) is closed (issue 16), and no other route past the Python-level policy is known. The context's own
+     * denials are therefore tested with {@link Stage#CONTEXT} attempts: code run as the guest runtime itself
+     * ({@code PythonRuntime.probe}), holding the real builtins and {@code os} the way such a route would.
      */
     static final String PAST_THE_POLICY = """
+            import builtins
+            import os
+
+            real_builtins = builtins.__dict__
+            """;
+
+    /** The route that was open until issue 16: it must now stop at the attribute guard. */
+    static final String UPDATE_WRAPPER_ROUTE = """
             import functools
             import shlex
 
@@ -74,9 +81,6 @@ class EscapeTest {
                     _leaked.append(value)
 
 
-            functools.update_wrapper(_Sink(), shlex.split, assigned=("__glo" + "bals__",), updated=())
-            real_builtins = _leaked[0]["__builtins__"]
-            os = _leaked[0]["os"]
             """;
 
     static Stream<Arguments> attempts() {
@@ -239,13 +243,13 @@ class EscapeTest {
                         """, raises("SystemExit")),
 
                 // ------------------------------ past the Python policy, denied by the GraalPy context
-                runtime("readingAFileWithTheRealOpenIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("readingAFileWithTheRealOpenIsDeniedByTheContext", PAST_THE_POLICY + """
                         real_builtins["open"]("/etc/passwd").read()
                         """, raises("PermissionError: .*Operation not permitted")),
-                runtime("listingADirectoryWithTheRealOsIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("listingADirectoryWithTheRealOsIsDeniedByTheContext", PAST_THE_POLICY + """
                         os.listdir("/")
                         """, raises("PermissionError: .*Operation not permitted")),
-                runtime("writingAFileOutsideWithTheRealOpenIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("writingAFileOutsideWithTheRealOpenIsDeniedByTheContext", PAST_THE_POLICY + """
                         f = real_builtins["open"](%s, "w")
                         f.write("escaped")
                         f.close()
@@ -253,37 +257,108 @@ class EscapeTest {
                     raises("PermissionError: .*Operation not permitted").verify(error, value);
                     assertFalse(Files.exists(outside), "the tool created " + outside);
                 }),
-                runtime("readingTheRealEnvironmentShowsNoHostVariable", PAST_THE_POLICY + """
+                context("readingTheRealEnvironmentShowsNoHostVariable", PAST_THE_POLICY + """
                         dict(os.environ)
                         """, EscapeTest::noHostVariable),
-                runtime("spawningAProcessWithTheRealOsIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("spawningAProcessWithTheRealOsIsDeniedByTheContext", PAST_THE_POLICY + """
                         os.system("true")
                         """, raises("Process creation is not allowed")),
-                runtime("replacingTheProcessWithExecvIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("replacingTheProcessWithExecvIsDeniedByTheContext", PAST_THE_POLICY + """
                         os.execv("/bin/true", ["true"])
                         """, raises("PermissionError: .*Operation not permitted")),
-                runtime("startingAThreadWithTheRealThreadModuleIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("startingAThreadWithTheRealThreadModuleIsDeniedByTheContext", PAST_THE_POLICY + """
                         real_builtins["__import__"]("_thread").start_new_thread(print, ("escaped",))
                         """, raises("Creating threads is not allowed")),
-                runtime("openingASocketWithTheRealSocketModuleIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("openingASocketWithTheRealSocketModuleIsDeniedByTheContext", PAST_THE_POLICY + """
                         real_builtins["__import__"]("_socket").socket()
                         """, raises("socket was excluded")),
-                runtime("loadingCtypesWithTheRealImportFailsWithoutNativeAccess", PAST_THE_POLICY + """
+                context("loadingCtypesWithTheRealImportFailsWithoutNativeAccess", PAST_THE_POLICY + """
                         real_builtins["__import__"]("ctypes").CDLL(None)
                         """, raises("ImportError")),
-                runtime("lookingUpAJavaClassWithTheRealJavaModuleIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("lookingUpAJavaClassWithTheRealJavaModuleIsDeniedByTheContext", PAST_THE_POLICY + """
                         real_builtins["__import__"]("java").type("java.lang.System")
                         """, raises("access has been denied")),
-                runtime("evaluatingAnotherLanguageWithTheRealPolyglotModuleIsDeniedByTheContext", PAST_THE_POLICY + """
+                context("evaluatingAnotherLanguageWithTheRealPolyglotModuleIsDeniedByTheContext", PAST_THE_POLICY + """
                         real_builtins["__import__"]("polyglot").eval(language="js", string="1")
                         """, raises("polyglot access is not allowed")),
-                runtime("exitingWithTheRealSysEndsOnlyTheRun", PAST_THE_POLICY + """
+                context("exitingWithTheRealSysEndsOnlyTheRun", PAST_THE_POLICY + """
                         real_builtins["__import__"]("sys").exit(3)
                         """, raises("SystemExit")),
-                runtime("exitingTheInterpreterWithOsExitEndsOnlyTheRun", PAST_THE_POLICY + """
+                context("exitingTheInterpreterWithOsExitEndsOnlyTheRun", PAST_THE_POLICY + """
                         os._exit(7)
                         """, raises("the tool tried to exit the interpreter")),
 
+
+                // ------------------------------------------------ issue 16: routes that copied attributes by name
+                runtime("copyingGlobalsWithFunctoolsUpdateWrapperIsDenied", UPDATE_WRAPPER_ROUTE + """
+                        functools.update_wrapper(_Sink(), shlex.split, assigned=("__glo" + "bals__",), updated=())
+                        """, raises("AttributeError: access to attribute '__globals__' is not allowed")),
+                runtime("updatingFromGlobalsWithFunctoolsUpdateWrapperIsDenied", UPDATE_WRAPPER_ROUTE + """
+                        functools.update_wrapper(_Sink(), shlex.split, assigned=(), updated=("__glo" + "bals__",))
+                        """, raises("AttributeError: access to attribute '__globals__' is not allowed")),
+                runtime("copyingGlobalsWithFunctoolsWrapsIsDenied", UPDATE_WRAPPER_ROUTE + """
+                        functools.wraps(shlex.split, assigned=("__glo" + "bals__",))(_Sink())
+                        """, raises("AttributeError: access to attribute '__globals__' is not allowed")),
+                runtime("functoolsWrapsStillWrapsAnOrdinaryFunction", """
+                        import functools
+
+
+                        def f():
+                            "doc"
+
+
+                        @functools.wraps(f)
+                        def g():
+                            pass
+                        [g.__name__, g.__doc__]
+                        """, (error, value) -> assertEquals("[\"f\",\"doc\"]", String.valueOf(value), () -> describe(error))),
+                runtime("readingGlobalsThroughAStrFormatFieldIsDenied", """
+                        def f():
+                            pass
+                        "{0.__globals__}".format(f)
+                        """, raises("AttributeError: access to attribute '__globals__' is not allowed")),
+                runtime("readingAClassThroughStrFormatCalledOnTheTypeIsDenied", """
+                        str.format("{0.__class__}", 1)
+                        """, raises("AttributeError: access to attribute '__class__' is not allowed")),
+                runtime("readingGlobalsThroughAFormatMapFieldIsDenied", """
+                        def f():
+                            pass
+                        "{f.__globals__}".format_map({"f": f})
+                        """, raises("AttributeError: access to attribute '__globals__' is not allowed")),
+                runtime("readingAClassThroughANestedFormatSpecFieldIsDenied", """
+                        "{0:{1.__class__}}".format(1, 2)
+                        """, raises("AttributeError: access to attribute '__class__' is not allowed")),
+                runtime("walkingSubclassesWithStringFormatterGetFieldIsDenied", """
+                        import string
+                        string.Formatter().get_field("0.__class__.__base__.__subclasses__", (1,), {})
+                        """, raises("AttributeError: access to attribute '__class__' is not allowed")),
+                runtime("readingAClassWithStringFormatterFormatIsDenied", """
+                        import string
+                        string.Formatter().format("{0.__class__}", 1)
+                        """, raises("AttributeError: access to attribute '__class__' is not allowed")),
+                runtime("ordinaryFormatFieldsStillWork", """
+                        import string
+                        ["{0.real} {x[0]}".format(3, x=[4]), "{a}".format_map({"a": 1}), string.Formatter().format("{0.imag}", 2)]
+                        """, (error, value) -> assertEquals("[\"3 4\",\"1\",\"0\"]", String.valueOf(value), () -> describe(error))),
+                context("ignoringSigtermWithTheRealSignalModuleIsDenied", PAST_THE_POLICY + """
+                        import signal
+                        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                        """, raises("PermissionError: 'signal' is not available in tools")),
+                context("raisingSigtermWithTheRealSignalModuleIsDenied", PAST_THE_POLICY + """
+                        import signal
+                        signal.raise_signal(signal.SIGTERM)
+                        """, raises("PermissionError: 'raise_signal' is not available in tools")),
+                context("settingAnAlarmWithTheRealSignalModuleIsDenied", PAST_THE_POLICY + """
+                        import _signal
+                        _signal.alarm(1)
+                        """, raises("PermissionError: 'alarm' is not available in tools")),
+                context("readingTheRealPidIsDenied", PAST_THE_POLICY + """
+                        os.getpid()
+                        """, raises("PermissionError: 'getpid' is not available in tools")),
+                context("killingTheHostWithTheRealOsIsDenied", PAST_THE_POLICY + """
+                        import posix
+                        posix.kill(0, 15)
+                        """, raises("PermissionError: 'kill' is not available in tools")),
                 // --------------------------------------------------------------- stopped by the limits
                 runtime("anEndlessLoopIsStoppedByTheTimeLimit", """
                         # limits: strict
@@ -321,6 +396,14 @@ class EscapeTest {
     @ParameterizedTest
     @MethodSource("attempts")
     void anEscapeAttemptIsStoppedAndEveryLaneThenServesANormalRun(Attempt attempt) {
+        if (attempt.stage() == Stage.CONTEXT) {
+            JsonNode reply = PoolRuns.probe(attempt.source());
+            ToolError probeError = reply.has("ok") ? null : new ToolError.Execution("probe", reply.path("type").asText(), 0, "",
+                    reply.path("type").asText() + ": " + reply.path("message").asText());
+            attempt.expectation().verify(probeError, reply.get("ok"));
+            PoolRuns.everyLaneServesANormalRun();
+            return;
+        }
         PymTool tool = PoolRuns.checked(attempt.source());
         if (attempt.stage() == Stage.RUNTIME) {
             assertFalse(tool.broken(), () -> "a runtime attempt must pass the checker: " + tool.findings());
@@ -362,6 +445,66 @@ class EscapeTest {
     }
 
     @Test
+    void limitsAboveTheHostCeilingAreClampedAndTheCheckerSaysSo() {
+        PymTool greedy = PoolRuns.checked("# limits: memory=64GB time=100000s recursion=100000\ndef down(n):\n    return down(n + 1)\n\n\ndown(0)\n");
+        assertFalse(greedy.broken(), () -> String.valueOf(greedy.findings()));
+        assertEquals(Limits.DEFAULT_CEILING, greedy.limits());
+        assertTrue(greedy.findings().stream().anyMatch(f -> f.code().equals("PYW004") && f.line() == 1
+                && f.message().startsWith("limits: 65536 MB / 100000000 ms / 100000 frames is above the host's ceiling")
+                && f.suggestion().contains("HUB_LIMITS_CEILING")), () -> String.valueOf(greedy.findings()));
+        ToolError.Limit limit = assertInstanceOf(ToolError.Limit.class,
+                org.junit.jupiter.api.Assertions.assertThrows(ToolException.class, () -> PoolRuns.run(greedy, null)).error());
+        assertTrue(limit.message().contains("deeper than 1000 frames"), limit::describe);
+        PoolRuns.everyLaneServesANormalRun();
+    }
+
+    @Test
+    void aUsersCeilingParsesOverTheDefaultCeiling() {
+        String before = System.getProperty("hub.limits.ceiling");
+        try {
+            System.setProperty("hub.limits.ceiling", "time=30s");
+            assertEquals(new Limits(Limits.DEFAULT_CEILING.memoryBytes(), java.time.Duration.ofSeconds(30),
+                    Limits.DEFAULT_CEILING.recursion()), Limits.ceiling());
+            System.setProperty("hub.limits.ceiling", "time=1h");
+            assertTrue(org.junit.jupiter.api.Assertions.assertThrows(dev.nodestate.hub.HubException.class, Limits::ceiling)
+                    .getMessage().contains("HUB_LIMITS_CEILING / hub.limits.ceiling: unknown time unit 'h'"));
+        } finally {
+            if (before == null) {
+                System.clearProperty("hub.limits.ceiling");
+            } else {
+                System.setProperty("hub.limits.ceiling", before);
+            }
+        }
+    }
+
+    @Test
+    void aFailingExternalIsCatchableAsTheBareNameExternalErrorAndAsException() {
+        PymTool tool = PoolRuns.checked("""
+                from grail import external
+
+
+                @external
+                def read_file(path: str) -> str: ...
+
+
+                def main():
+                    caught = []
+                    try:
+                        read_file("no/such/file.txt")
+                    except ExternalError as e:
+                        caught.append("ExternalError: " + str(e))
+                    try:
+                        read_file("../outside")
+                    except Exception as e:
+                        caught.append(type(e).__name__)
+                    return caught
+                """);
+        assertFalse(tool.broken(), () -> String.valueOf(tool.findings()));
+        JsonNode value = PoolRuns.run(tool, null).value();
+        assertEquals("[\"ExternalError: read_file(): no such file: no/such/file.txt\",\"ExternalError\"]", value.toString());
+    }
+
+    @Test
     void atLeastEightAttemptsGetPastTheCheckerToTheRuntimeGuards() {
         long runtime = attempts().map(a -> (Attempt) a.get()[0]).filter(a -> a.stage() == Stage.RUNTIME).count();
         assertTrue(runtime >= 8, "only " + runtime + " attempts reach the runtime");
@@ -378,6 +521,10 @@ class EscapeTest {
                             && f.message().contains(fragment)),
                     () -> "expected " + code + " about " + fragment + ", got " + check.findings());
         }));
+    }
+
+    private static Arguments context(String name, String source, Expectation expectation) {
+        return argumentSet(name, new Attempt(Stage.CONTEXT, source, expectation));
     }
 
     private static Arguments runtime(String name, String source, Expectation expectation) {

@@ -35,6 +35,15 @@ final class PoolRuns {
         return new ToolHost(SharedRuntime.get()).run(tool, Map.of(), EXTERNALS, callerLimits);
     }
 
+    /** Runs code as the guest runtime itself (no Python-level guards): what the context alone denies. */
+    static JsonNode probe(String source) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(SharedRuntime.get().probe(source));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * Runs {@code 1+1} once per lane. Lanes are handed out first-in first-out, so as many back-to-back
      * runs as there are lanes reach each lane once, including the one a failed attempt used.
