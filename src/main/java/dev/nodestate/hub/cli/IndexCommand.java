@@ -56,7 +56,7 @@ final class IndexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path root = repo.toAbsolutePath().normalize();
+        Path root = RepoRoot.of(repo);
         if (!Files.isDirectory(root)) {
             throw new HubException(ExitCode.NOT_FOUND, "no such directory: " + root);
         }
