@@ -264,6 +264,9 @@ public final class Indexer {
         if (listener.cancelled()) {
             errors.add("stopped before every file was indexed; the rest is indexed on the next run");
         }
+        if (pages.writeRootIndex(false)) {
+            written.incrementAndGet();
+        }
         return new Applied(nodes.get(), written.get(), List.copyOf(errors));
     }
 

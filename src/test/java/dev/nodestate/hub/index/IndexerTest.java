@@ -117,7 +117,8 @@ class IndexerTest {
         assertTrue(page.startsWith("---\nid: \"pkg/shapes.py::Circle.area\"\n"), page);
         assertTrue(page.contains("Defined in [pkg/shapes.py::Circle](Circle.md)"), page);
         int pageCount = pageTimes(repo).size();
-        assertEquals(withStore(repo, s -> s.stats().nodes()) + 2, pageCount, "a page per node plus an index per file");
+        assertEquals(withStore(repo, s -> s.stats().nodes()) + 2 + 1, pageCount, "a page per node, an index per file and the top-level index");
+        assertTrue(Files.readString(repo.resolve(".agentfs/nodes/index.md")).contains("(pkg/shapes.py/index.md)"));
 
         Indexer.Summary second = index(repo);
         assertEquals(0, second.indexed());
