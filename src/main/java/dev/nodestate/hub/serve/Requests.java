@@ -161,7 +161,7 @@ final class Requests {
         Map<String, String> missing = new LinkedHashMap<>();
         for (String id : ids) {
             NodeStore.Stored stored = found.get(id);
-            trace("get_context", id, freshness.blob(id, stored == null ? null : stored.state()), requester);
+            trace("get_context", id, blob(id, stored == null ? null : stored.state()), requester);
             if (stored == null) {
                 missing.put(id, missingReason(id));
                 continue;
@@ -316,7 +316,7 @@ final class Requests {
             for (String asked : ids) {
                 String id = found.containsKey(asked) ? asked : lookup(asked);
                 NodeState n = id.equals(asked) ? found.get(asked) : store.get(id).orElse(null);
-                HubContextBlob b = freshness.blob(id, n);
+                HubContextBlob b = blob(id, n);
                 trace("context", id, b, requester);
                 blobs.put(asked, b); // keyed as asked: the blob's node_id is the full id
             }
@@ -324,7 +324,7 @@ final class Requests {
         }
         String asked = nodeId(req);
         String id = lookup(asked);
-        HubContextBlob b = freshness.blob(id, store.get(id).orElse(null));
+        HubContextBlob b = blob(id, store.get(id).orElse(null));
         trace("context", id, b, requester);
         return id.equals(asked) ? write(Map.of("context", b)) : write(Map.of("context", b, "resolved_from", asked));
     }
@@ -352,6 +352,11 @@ final class Requests {
         o.put("refresh", file);
         o.put("note", "hints are recorded and trigger a refresh of the file; they never write node fields");
         return write(o);
+    }
+
+    /** The node's context blob, with its file's recorded problem (a syntax error of the current content) if any. */
+    private HubContextBlob blob(String id, NodeState n) {
+        return freshness.blob(id, n, n == null ? null : store.getFileIndex(n.filePath()).filter(f -> f.error() != null).orElse(null));
     }
 
     /** One context trace line, written by hand: this runs for every request (Jackson's bean path cost the most CPU). */

@@ -64,6 +64,32 @@ class CliProcessTest {
     }
 
     @Test
+    void aWatchRefusedBecauseAReplHoldsTheStoreNamesTheReplsPidAndSaysToQuitIt() throws Exception {
+        Path banner = Files.createTempFile("hub-repl-", ".err");
+        Process repl = new ProcessBuilder(HubProcess.command("repl", repo.toString()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(banner.toFile()).start();
+        try {
+            long until = System.nanoTime() + 60_000_000_000L; // piped, the banner (where answers come from) goes to stderr
+            while (!Files.readString(banner).contains("read-write") && System.nanoTime() < until && repl.isAlive()) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.readString(banner).contains("read-write"), "repl said: " + Files.readString(banner));
+            Run watch = run(repo, "watch", repo.toString());
+            assertEquals(6, watch.code(), watch.err());
+            assertTrue(watch.err().contains("pid " + repl.pid() + ", `hub repl`"), watch.err());
+            assertTrue(watch.err().contains("quit it"), watch.err());
+            assertTrue(!watch.err().contains("stop it with `hub stop`"), watch.err());
+            assertTrue(!watch.err().contains("(pid " + "unknown"), watch.err());
+        } finally {
+            repl.getOutputStream().close(); // end of input: the REPL quits
+            if (!repl.waitFor(30, TimeUnit.SECONDS)) {
+                repl.destroyForcibly().waitFor();
+            }
+            Files.deleteIfExists(banner);
+        }
+    }
+
+    @Test
     void showAndFindFromASubfolderFindTheRepositoryAbove() throws Exception {
         Path sub = repo.resolve("pkg/deep");
         Run show = run(sub, "show", "add");

@@ -160,6 +160,59 @@ class IndexerTest {
     }
 
     @Test
+    void aFileDeletedDuringTheIndexFailsAloneTheOthersOfItsBatchAreIndexedAndTheSummaryNamesIt(@TempDir Path repo) throws Exception {
+        for (String name : List.of("A", "B", "C", "D")) { // one batch of four Java files
+            write(repo, "src/" + name + ".java", "class " + name + " {\n    int f() { return 1; }\n}\n");
+        }
+        Externals externals = HostExternals.standard(repo);
+        Indexer.Summary s;
+        try (NodeStore store = NodeStore.open(repo);
+             ToolRegistry tools = new ToolRegistry(Path.of("tools"), new PymChecker(SharedRuntime.get(), externals))) {
+            s = new Indexer(repo, store, () -> {
+                try { // after discovery read the files, before the extraction tools read them
+                    Files.delete(repo.resolve("src/B.java"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return new Indexer.Tools(tools, new ToolHost(SharedRuntime.get()), externals);
+            }, 2).run(Discovery.DEFAULT_MAX_BYTES, p -> { });
+        }
+        assertEquals(3, s.indexed(), s.toString());
+        assertEquals(List.of("src/B.java"), List.copyOf(s.failed().keySet()), s.toString());
+        assertTrue(s.failed().get("src/B.java").startsWith("deleted while being indexed"), s.failed().toString());
+        assertEquals(s.failed(), s.failedOtherwise());
+        for (String name : List.of("A", "C", "D")) {
+            assertTrue((boolean) withStore(repo, st -> st.get("src/" + name + ".java::" + name + ".f()").isPresent()), name);
+        }
+        assertTrue((boolean) withStore(repo, st -> st.getFileIndex("src/B.java").isEmpty()));
+    }
+
+    @Test
+    void aSyntaxErrorAfterAnEmptyFileMakesItsPagesAndContextStaleAndNamesTheErrorWithFileAndLine(@TempDir Path repo) throws Exception {
+        write(repo, "a.py", "");
+        index(repo);
+        write(repo, "a.py", "def ok():\n    return 1\n\ndef broken(:\n    pass\n");
+        Indexer.Summary s = index(repo);
+        assertEquals(0, s.indexed());
+        assertTrue(s.failed().get("a.py").startsWith("syntax error"), s.failed().toString());
+        assertEquals(Map.of(), s.failedOtherwise(), "a syntax error is the code's, not the run's failure");
+        String page = Files.readString(repo.resolve(".agentfs/nodes/a.py/__module__.md"));
+        assertTrue(page.contains("freshness: stale\n"), page);
+        assertTrue(page.contains("file_error: \"a.py:4: syntax error"), page);
+        assertTrue(Files.readString(repo.resolve(".agentfs/nodes/a.py/index.md")).contains("a.py:4: syntax error"));
+        assertTrue(Files.readString(repo.resolve(".agentfs/nodes/index.md")).contains("a.py:4: syntax error"));
+        var blob = withStore(repo, st -> dev.nodestate.hub.serve.Freshness.forRepo(repo).blob("a.py", st.get("a.py").orElseThrow(),
+                st.getFileIndex("a.py").orElseThrow()));
+        assertEquals("stale", blob.freshnessStatus());
+        assertTrue(blob.warning().contains("a.py:4: syntax error"), blob.warning());
+        // fixed: fresh again, the problem gone from the page
+        write(repo, "a.py", "def ok():\n    return 1\n");
+        index(repo);
+        String fixed = Files.readString(repo.resolve(".agentfs/nodes/a.py/__module__.md"));
+        assertTrue(fixed.contains("freshness: fresh\n") && !fixed.contains("file_error"), fixed);
+    }
+
+    @Test
     void aFormFeedBetweenDefinitionsDoesNotShiftSignaturesOrBodies(@TempDir Path repo) throws Exception {
         // Python (and Java's String.lines) count lines at \n, \r\n and \r only; str.splitlines also splits at \f
         write(repo, "ff.py", "import os\n\f\ndef f(a: int = 3) -> str:\n    return os.sep\n\nclass C(dict):\n    pass\n");
