@@ -37,7 +37,7 @@ final class ControlCommands {
 
         @Override
         public Integer call() {
-            Path root = repo.toAbsolutePath().normalize();
+            Path root = RepoRoot.of(repo);
             PrintWriter out = spec.commandLine().getOut();
             Optional<JsonNode> status;
             try (HubClient client = HubClient.forRepo(root)) {
@@ -81,7 +81,7 @@ final class ControlCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            Path root = repo.toAbsolutePath().normalize();
+            Path root = RepoRoot.of(repo);
             OptionalLong pid = PidFile.running(root);
             if (pid.isEmpty()) {
                 throw new HubException(ExitCode.NOT_FOUND, "no hub is running on " + root);

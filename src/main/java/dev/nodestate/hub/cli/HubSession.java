@@ -40,7 +40,7 @@ final class HubSession implements AutoCloseable {
         if (explicit != null) {
             return explicit.toAbsolutePath().normalize();
         }
-        Path own = repo.toAbsolutePath().normalize().resolve("rules");
+        Path own = RepoRoot.of(repo).resolve("rules");
         return Files.isDirectory(own) ? own : defaultRulesDir();
     }
 

@@ -56,7 +56,7 @@ final class IndexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path root = repo.toAbsolutePath().normalize();
+        Path root = RepoRoot.of(repo);
         if (!Files.isDirectory(root)) {
             throw new HubException(ExitCode.NOT_FOUND, "no such directory: " + root);
         }
@@ -117,10 +117,11 @@ final class IndexCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().println(Json.pretty(doc));
         } else {
-            err.printf("indexed %s: %d files (%d re-extracted, %d unchanged, %d removed), %d nodes, %d skipped, %d errors, %d pages written, %.1f s%n",
-                    root, s.files(), s.indexed(), s.unchanged(), s.removed(), s.nodes(), s.skipped(), s.errors().size(),
+            err.printf("indexed %s: %d files (%d re-extracted, %d failed, %d unchanged, %d removed), %d nodes, %d skipped, %d errors, %d pages written, %.1f s%n",
+                    root, s.files(), s.indexed(), s.failed().size(), s.unchanged(), s.removed(), s.nodes(), s.skipped(), s.errors().size(),
                     s.pagesWritten(), s.elapsed().toMillis() / 1000.0);
             s.errors().forEach(e -> err.println("  error: " + e));
+            s.failed().forEach((file, why) -> err.println("  failed: " + file + ": " + why));
             if (refs == null && analysisWanted) {
                 err.println("references: tools/find_callees.pym is not installed; callers and callees were not computed");
             } else if (refs != null && refs.files() > 0) {
@@ -131,6 +132,12 @@ final class IndexCommand implements Callable<Integer> {
                 s.skippedBy().forEach((reason, n) -> err.printf("  skipped %d (%s), e.g. %s%n", n, reason,
                         String.join(", ", s.skippedExamples().getOrDefault(reason, java.util.List.of()))));
             }
+        }
+        if (!s.failedOtherwise().isEmpty()) {
+            // a syntax error is the code's, reported above; a file the hub could not extract is the run's failure
+            throw new dev.nodestate.hub.HubException(dev.nodestate.hub.HubException.ExitCode.FAILURE,
+                    s.failedOtherwise().size() + " file(s) could not be indexed: " + String.join(", ", s.failedOtherwise().keySet())
+                    + "; run `hub index` again (a deleted file is forgotten then)");
         }
         return 0;
     }

@@ -39,7 +39,12 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         ExitGuard guard = ExitGuard.get(); // before anything can start a guest thread
-        int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), HubSession::new);
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(args, out, err, HubSession::new);
+        // autoflush covers println only: a command ending in print(...) would lose its output at exit
+        out.flush();
+        err.flush();
         guard.exit(code);
     }
 
@@ -60,7 +65,12 @@ public final class Main implements Runnable {
         });
         cli.setExitCodeExceptionMapper(e -> e instanceof HubException h ? h.exitCode().code()
                 : HubException.ExitCode.USAGE.code());
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     /** Version from the jar manifest, with the runtime it was built for. */

@@ -43,7 +43,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() {
-            try (NodeStore store = NodeStore.openReadOnly(repo.toAbsolutePath().normalize())) {
+            try (NodeStore store = NodeStore.openReadOnly(RepoRoot.of(repo))) {
                 NodeState n = resolve(store, node);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
@@ -80,7 +80,7 @@ final class NodeCommands {
         public Integer call() {
             var matches = NodeLookup.pattern(pattern);
             List<NodeState> found = new ArrayList<>();
-            try (NodeStore store = NodeStore.openReadOnly(repo.toAbsolutePath().normalize())) {
+            try (NodeStore store = NodeStore.openReadOnly(RepoRoot.of(repo))) {
                 for (String id : store.ids()) {
                     if (matches.test(id)) {
                         store.get(id).ifPresent(found::add);

@@ -40,7 +40,8 @@ final class ReplCommand implements Callable<Integer> {
         return Repl.interactive(settings(repo, tools, rules, json));
     }
 
-    static ReplCommands.Settings settings(Path repo, Path tools, Path rules, boolean json) {
+    static ReplCommands.Settings settings(Path given, Path tools, Path rules, boolean json) {
+        Path repo = RepoRoot.of(given);
         return new ReplCommands.Settings(repo, tools != null ? tools.toAbsolutePath() : HubSession.defaultToolsDir(),
                 HubSession.rulesDir(repo, rules), json);
     }

@@ -175,7 +175,7 @@ final class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path root = repo.toAbsolutePath().normalize();
+            Path root = RepoRoot.of(repo);
             NodeState state;
             String changeJson;
             try (NodeStore store = NodeStore.openReadOnly(root)) {

@@ -213,15 +213,15 @@ final class ToolsCommand implements Runnable {
                 request.put("inputs", inputs);
                 request.put("limits", limits);
                 request.put("tools_dir", parent.toolsDir().toAbsolutePath().normalize().toString());
-                Optional<JsonNode> reply = HubClient.runInHub(repo, request);
+                Optional<JsonNode> reply = HubClient.runInHub(RepoRoot.of(repo), request);
                 if (reply.isPresent()) {
                     return printHubReply(reply.get());
                 }
             }
-            Externals externals = HostExternals.standard(repo.toAbsolutePath());
+            Externals externals = HostExternals.standard(RepoRoot.of(repo));
             NodeStore store = null;
-            if (java.nio.file.Files.isDirectory(NodeStore.stateDir(repo.toAbsolutePath()))) {
-                store = NodeStore.openReadOnly(repo.toAbsolutePath()); // the cross-file tools query what the hub stored
+            if (java.nio.file.Files.isDirectory(NodeStore.stateDir(RepoRoot.of(repo)))) {
+                store = NodeStore.openReadOnly(RepoRoot.of(repo)); // the cross-file tools query what the hub stored
                 externals = externals.with(new CrossFileAnalysis(store, null).externals());
             } else {
                 externals = externals.with(CrossFileAnalysis.offlineExternals());

@@ -66,7 +66,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Path root = repo.toAbsolutePath().normalize();
+        Path root = RepoRoot.of(repo);
         if (!Files.isDirectory(root)) {
             throw new HubException(ExitCode.NOT_FOUND, "no such directory: " + root);
         }

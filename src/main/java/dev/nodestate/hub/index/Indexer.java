@@ -12,6 +12,7 @@ import dev.nodestate.hub.tool.ToolHost;
 import dev.nodestate.hub.tool.ToolRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,18 @@ public final class Indexer {
     /** What a run did. */
     public record Summary(int files, int indexed, int unchanged, int removed, int nodes, int skipped,
                           Map<String, Integer> skippedBy, Map<String, List<String>> skippedExamples,
-                          List<String> errors, int pagesWritten, Duration elapsed) {
+                          List<String> errors, int pagesWritten, Duration elapsed, Map<String, String> failed) {
+
+        /** Files whose extraction failed for another reason than a syntax error of their own (a tool failure, unreadable, deleted). */
+        public Map<String, String> failedOtherwise() {
+            Map<String, String> out = new java.util.TreeMap<>();
+            failed.forEach((f, why) -> {
+                if (!why.startsWith("syntax error")) {
+                    out.put(f, why);
+                }
+            });
+            return out;
+        }
     }
 
     /** The tools extraction needs; asked for only when some file changed, so a no-op run starts no Python. */
@@ -145,9 +157,9 @@ public final class Indexer {
         Set<String> present = found.sources().stream().map(Discovery.Source::path).collect(Collectors.toSet());
         List<String> gone = store.allIndexedFiles().stream().filter(f -> !present.contains(f)).toList();
         Applied applied = apply(changed.values(), gone, NodeState.Source.COLD_START, progress, listener);
-        return new Summary(found.sources().size(), changed.size(), unchanged, gone.size(), applied.nodes(),
+        return new Summary(found.sources().size(), changed.size() - applied.failed().size(), unchanged, gone.size(), applied.nodes(),
                 found.skippedTotal(), found.skipped(), found.examples(), applied.errors(), applied.pages() + repaired,
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start), applied.failed());
     }
 
     /**
@@ -175,11 +187,11 @@ public final class Indexer {
             }
         }
         Applied applied = apply(changed, gone, NodeState.Source.FILE_CHANGE, progress, listener);
-        return new Summary(changed.size() + unchanged, changed.size(), unchanged, gone.size(), applied.nodes(), 0,
-                Map.of(), Map.of(), applied.errors(), applied.pages(), Duration.ofNanos(System.nanoTime() - start));
+        return new Summary(changed.size() + unchanged, changed.size() - applied.failed().size(), unchanged, gone.size(), applied.nodes(), 0,
+                Map.of(), Map.of(), applied.errors(), applied.pages(), Duration.ofNanos(System.nanoTime() - start), applied.failed());
     }
 
-    private record Applied(int nodes, int pages, List<String> errors) {
+    private record Applied(int nodes, int pages, List<String> errors, Map<String, String> failed) {
     }
 
     private Applied apply(java.util.Collection<Discovery.Source> changed, List<String> gone, NodeState.Source source,
@@ -200,6 +212,7 @@ public final class Indexer {
         AtomicInteger nodes = new AtomicInteger();
         AtomicInteger written = new AtomicInteger();
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> failed = new java.util.concurrent.ConcurrentSkipListMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("hub-index-", 0).factory());
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -210,14 +223,7 @@ public final class Indexer {
                     }
                     String language = batch.getFirst().language();
                     List<String> paths = batch.stream().map(Discovery.Source::path).toList();
-                    Map<String, Extraction.FileResult> results;
-                    try {
-                        results = extraction.run(language, paths, listener.referencesTool());
-                    } catch (ToolException e) {
-                        errors.add(String.join(", ", paths) + ": " + e.getMessage());
-                        done.addAndGet(batch.size());
-                        return;
-                    }
+                    Map<String, Extraction.FileResult> results = extract(extraction, language, paths, listener.referencesTool());
                     for (Discovery.Source s : batch) {
                         if (listener.cancelled()) {
                             return;
@@ -226,8 +232,16 @@ public final class Indexer {
                         String hash = sha256(s.bytes());
                         if (r == null || r.error() != null) {
                             String message = r == null ? "no result from the extractor" : r.error();
+                            boolean deleted = !Files.exists(root.resolve(s.path()));
+                            if (deleted) {
+                                message = "deleted while being indexed (" + message + ")";
+                            }
                             errors.add(s.path() + (r != null && r.errorLine() > 0 ? ":" + r.errorLine() : "") + ": " + message);
-                            recordError(s.path(), hash, message);
+                            failed.put(s.path(), message);
+                            if (!deleted) { // a deleted file is forgotten by the next run or the watcher's event
+                                recordError(s.path(), hash, s.path() + (r != null && r.errorLine() > 0 ? ":" + r.errorLine() : "") + ": " + message);
+                                written.addAndGet(pages.writeFile(s.path(), store.byFile(s.path()), List.of()));
+                            }
                         } else {
                             List<NodeState> before = store.byFile(s.path());
                             String text = new String(s.bytes(), StandardCharsets.UTF_8);
@@ -264,7 +278,35 @@ public final class Indexer {
         if (listener.cancelled()) {
             errors.add("stopped before every file was indexed; the rest is indexed on the next run");
         }
-        return new Applied(nodes.get(), written.get(), List.copyOf(errors));
+        if (pages.writeRootIndex(false)) {
+            written.incrementAndGet();
+        }
+        return new Applied(nodes.get(), written.get(), List.copyOf(errors), Map.copyOf(failed));
+    }
+
+    /**
+     * Extracts a batch; when the batch's tool run fails as a whole (one file deleted or unreadable meanwhile, one file
+     * the tool chokes on), each file is extracted alone, so one file's failure never costs the others theirs.
+     */
+    private static Map<String, Extraction.FileResult> extract(Extraction extraction, String language, List<String> paths,
+            String referencesTool) {
+        try {
+            return extraction.run(language, paths, referencesTool);
+        } catch (ToolException batchFailed) {
+            Map<String, Extraction.FileResult> results = new HashMap<>();
+            for (String path : paths) {
+                try {
+                    results.putAll(paths.size() == 1 ? Map.of() : extraction.run(language, List.of(path), referencesTool));
+                } catch (ToolException e) {
+                    results.put(path, new Extraction.FileResult(path, List.of(), e.getMessage(), 0, null));
+                    continue;
+                }
+                if (paths.size() == 1) {
+                    results.put(path, new Extraction.FileResult(path, List.of(), batchFailed.getMessage(), 0, null));
+                }
+            }
+            return results;
+        }
     }
 
     private Extraction extraction() {

@@ -1,5 +1,6 @@
 package dev.nodestate.hub.markdown;
 
+import dev.nodestate.hub.store.FileIndex;
 import dev.nodestate.hub.store.NodeId;
 import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.store.NodeStore;
@@ -9,15 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * One markdown page per node at {@code .agentfs/nodes/<file>/<node name>.md} and an
- * {@code index.md} per file. Pages are written atomically (temp file + move) and only when
+ * One markdown page per node at {@code .agentfs/nodes/<file>/<node name>.md}, an
+ * {@code index.md} per file and {@code .agentfs/nodes/index.md} linking every file's index. Pages are written atomically (temp file + move) and only when
  * their content changed; a removed node's page is deleted.
  */
 public final class MarkdownPages {
@@ -26,6 +31,7 @@ public final class MarkdownPages {
 
     private final Path nodesDir;
     private final NodeStore store;
+    private volatile boolean rootStale = true;
 
     public MarkdownPages(Path repoRoot, NodeStore store) {
         this.nodesDir = repoRoot.resolve(".agentfs").resolve("nodes");
@@ -49,16 +55,57 @@ public final class MarkdownPages {
         // the file's own nodes were just stored: links to them (every parent link) need no store read
         Set<String> here = new HashSet<>();
         nodes.forEach(n -> here.add(n.id().toString()));
+        Map<String, List<NodeState>> children = new HashMap<>();
+        nodes.forEach(n -> {
+            if (n.parent() != null) {
+                children.computeIfAbsent(n.parent(), k -> new ArrayList<>()).add(n);
+            }
+        });
+        String problem = problem(file);
         for (NodeState n : nodes) {
             NodeId id = n.id();
-            if (writeIfChanged(pageOf(id), PageRenderer.render(n, (from, to) -> link(from, to, here)))) {
+            PageRenderer.Context context = new PageRenderer.Context(problem, children.getOrDefault(id.toString(), List.of()));
+            if (writeIfChanged(pageOf(id), PageRenderer.render(n, (from, to) -> link(from, to, here), context))) {
                 written++;
             }
         }
-        if (writeIfChanged(nodesDir.resolve(file).resolve("index.md"), PageRenderer.index(file, nodes))) {
+        Path index = nodesDir.resolve(file).resolve("index.md");
+        boolean known = Files.exists(index);
+        if (writeIfChanged(index, PageRenderer.index(file, nodes, problem))) {
             written++;
+            rootStale = true; // a new file, or its node count or problem changed
+        }
+        if (!known) {
+            rootStale = true;
         }
         return written;
+    }
+
+    /** The file's recorded problem (a syntax error of its current content, a skip), or null. */
+    private String problem(String file) {
+        return store.getFileIndex(file).map(FileIndex::error).orElse(null);
+    }
+
+    /**
+     * Writes {@code .agentfs/nodes/index.md}, linking every indexed file's index, when a file was added, removed
+     * or changed its count or problem since the last call (or {@code force}). Returns whether it was written.
+     */
+    public boolean writeRootIndex(boolean force) {
+        if (!force && !rootStale) {
+            return false;
+        }
+        rootStale = false;
+        List<PageRenderer.FileEntry> entries = new ArrayList<>();
+        for (String file : new java.util.TreeSet<>(store.allIndexedFiles())) {
+            Optional<FileIndex> f = store.getFileIndex(file);
+            entries.add(new PageRenderer.FileEntry(file, f.map(FileIndex::nodeCount).orElse(0), f.map(FileIndex::error).orElse(null)));
+        }
+        return writeIfChanged(nodesDir.resolve("index.md"), PageRenderer.root(entries));
+    }
+
+    /** The top-level page linking every file's index. */
+    public Path rootIndex() {
+        return nodesDir.resolve("index.md");
     }
 
     /**
@@ -71,6 +118,7 @@ public final class MarkdownPages {
 
     /** Deletes every page of a file that is gone. */
     public void removeFile(String file, List<String> ids) {
+        rootStale = true;
         Path dir = nodesDir.resolve(file);
         if (!Files.isDirectory(dir)) {
             return;
@@ -99,7 +147,7 @@ public final class MarkdownPages {
             return "`" + to + "`";
         }
         Path rel = pageOf(from).getParent().relativize(pageOf(target));
-        return "[" + to + "](" + rel.toString().replace('\\', '/').replace(" ", "%20") + ")";
+        return "[" + PageRenderer.inline(to) + "](" + PageRenderer.href(rel.toString().replace('\\', '/')) + ")";
     }
 
     private static boolean writeIfChanged(Path page, String content) {

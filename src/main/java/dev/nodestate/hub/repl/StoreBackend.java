@@ -84,7 +84,9 @@ final class StoreBackend implements Backend {
 
     @Override
     public JsonNode context(String id) {
-        return ReplCommands.JSON.valueToTree(freshness.blob(id, store.get(id).orElse(null)));
+        var n = store.get(id).orElse(null);
+        return ReplCommands.JSON.valueToTree(freshness.blob(id, n,
+                n == null ? null : store.getFileIndex(n.filePath()).filter(f -> f.error() != null).orElse(null)));
     }
 
     @Override

@@ -74,6 +74,29 @@ public final class Freshness {
 
     /** The context blob of {@code id}; {@code state} is its stored state, or null when there is none. */
     public HubContextBlob blob(String id, NodeState state) {
+        return blob(id, state, null);
+    }
+
+    /**
+     * As {@link #blob(String, NodeState)}, with the file's recorded problem ({@code FileIndex.error}: the syntax error
+     * of its current content, a skip), or null: a node of such a file is never fresh, and the warning says why.
+     */
+    public HubContextBlob blob(String id, NodeState state, dev.nodestate.hub.store.FileIndex file) {
+        HubContextBlob b = plainBlob(id, state);
+        if (state == null || file == null || file.error() == null) {
+            return b;
+        }
+        Optional<String> disk = hashOf(state.filePath());
+        if (disk.isPresent() && !disk.get().equals(file.fileHash())) {
+            return b; // the problem was with an older content; the hub has not caught up with this one
+        }
+        String warning = "the file's current content was not extracted: " + file.error() + "; this is the state of the"
+                + " last content that was (hash " + abbrev(state.fileHash()) + "): read the file yourself";
+        return new HubContextBlob(b.nodeId(), b.hubStateKey(), b.signature(), b.docstring(), b.callers(), b.callees(),
+                b.relatedTests(), b.complexity(), b.lastUpdated(), HubContextBlob.STALE, b.sourceVersion(), warning);
+    }
+
+    private HubContextBlob plainBlob(String id, NodeState state) {
         if (state == null) {
             return new HubContextBlob(id, keyOf(id), null, null, null, null, null, null, null, HubContextBlob.MISSING,
                     null, "the hub has no state for " + id + " (unknown node, or not indexed yet); use your own tools"

@@ -61,9 +61,28 @@ public final class HubServer implements AutoCloseable {
         };
     }
 
-    /** Settings: the freshness age threshold and the hint queue's size. */
-    public record Options(Duration maxAge, int hintCapacity) {
+    /**
+     * Settings: the freshness age threshold, the hint queue's size, how long a connection may sit idle (no byte
+     * received, no reply being written) before the server closes it, and how many connections may be open at once
+     * (one more is answered with an error and closed).
+     */
+    public record Options(Duration maxAge, int hintCapacity, Duration idleTimeout, int maxConnections) {
+        public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
+        public static final int MAX_CONNECTIONS = 128;
         public static final Options DEFAULT = new Options(Duration.ofHours(24), 1024);
+
+        public Options {
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("the socket's idle timeout must be positive, not " + idleTimeout);
+            }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("the socket's connection cap must be at least 1, not " + maxConnections);
+            }
+        }
+
+        public Options(Duration maxAge, int hintCapacity) {
+            this(maxAge, hintCapacity, IDLE_TIMEOUT, MAX_CONNECTIONS);
+        }
     }
 
     private final Path socket;
@@ -74,12 +93,16 @@ public final class HubServer implements AutoCloseable {
     private final TraceLog contextTrace;
     private final TraceLog hintTrace;
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Options options;
     private final Thread acceptor;
+    private final Thread reaper;
     private volatile boolean closed;
 
     private HubServer(Path repo, Path socket, ServerSocketChannel server, Requests requests, HintQueue hints,
-            TraceLog contextTrace, TraceLog hintTrace) {
+            TraceLog contextTrace, TraceLog hintTrace, Options options) {
         this.repo = repo;
+        this.options = options;
         this.socket = socket;
         this.server = server;
         this.requests = requests;
@@ -87,6 +110,7 @@ public final class HubServer implements AutoCloseable {
         this.contextTrace = contextTrace;
         this.hintTrace = hintTrace;
         this.acceptor = Thread.ofPlatform().daemon().name("hub-socket").unstarted(this::accept);
+        this.reaper = Thread.ofPlatform().daemon().name("hub-socket-idle").unstarted(this::reapIdle);
     }
 
     /**
@@ -113,8 +137,9 @@ public final class HubServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Requests requests = new Requests(root, store, new Freshness(root, options.maxAge(), clock), contextTrace, hints, probe, clock);
         requests.socket(socket);
-        HubServer s = new HubServer(root, socket, server, requests, hints, contextTrace, hintTrace);
+        HubServer s = new HubServer(root, socket, server, requests, hints, contextTrace, hintTrace, options);
         s.acceptor.start();
+        s.reaper.start();
         return s;
     }
 
@@ -149,6 +174,10 @@ public final class HubServer implements AutoCloseable {
                 System.err.println("hub: socket accept failed: " + e.getMessage());
                 continue;
             }
+            if (clients.size() >= options.maxConnections()) {
+                refuse(ch);
+                continue;
+            }
             clients.add(ch);
             // a platform thread per connection: its blocking read wakes it directly; a virtual thread is woken by the
             // poller and then needs a carrier. Measured (bench/socket.sh, 16 clients): platform p50 0.75-0.83 ms,
@@ -157,13 +186,51 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel ch) {
+    /** One connection over the cap: an error line, then closed (the client sees why, not a hang). */
+    private void refuse(SocketChannel ch) {
         try (ch) {
-            new Connection(ch).run();
+            ch.configureBlocking(false); // never let a client that does not read block the acceptor
+            ch.write(ByteBuffer.wrap((Requests.error("busy: " + options.maxConnections() + " connections are open, the most "
+                    + "this hub serves at once; close one (or reuse a connection, one request per line) and retry") + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             // the client went away
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        Connection c = new Connection(ch);
+        connections.add(c);
+        try (ch) {
+            c.run();
+        } catch (IOException e) {
+            // the client went away, or was idle too long
         } finally {
+            connections.remove(c);
             clients.remove(ch);
+        }
+    }
+
+    /** Closes connections with no byte received and no reply written for longer than the idle timeout. */
+    private void reapIdle() {
+        long timeout = options.idleTimeout().toNanos();
+        long period = Math.max(10, Math.min(1_000, options.idleTimeout().toMillis() / 4));
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Connection c : connections) {
+                if (!c.replying && now - c.lastActive > timeout) {
+                    try {
+                        c.ch.close();
+                    } catch (IOException e) {
+                        // closing anyway
+                    }
+                }
+            }
         }
     }
 
@@ -179,6 +246,8 @@ public final class HubServer implements AutoCloseable {
         private boolean escape;
         private boolean structured; // the request opened an object or array
         private boolean ndjson;
+        private volatile long lastActive = System.nanoTime();
+        private volatile boolean replying;
 
         Connection(SocketChannel ch) {
             this.ch = ch;
@@ -189,6 +258,7 @@ public final class HubServer implements AutoCloseable {
             while (!closed) {
                 in.clear();
                 int n = ch.read(in);
+                lastActive = System.nanoTime();
                 if (n < 0) {
                     if (content) {
                         reply(ndjson);
@@ -255,6 +325,16 @@ public final class HubServer implements AutoCloseable {
         }
 
         private void reply(boolean line) throws IOException {
+            replying = true;
+            try {
+                write(line);
+            } finally {
+                lastActive = System.nanoTime();
+                replying = false;
+            }
+        }
+
+        private void write(boolean line) throws IOException {
             String answer = oversized
                     ? Requests.error("request refused: larger than " + MAX_REQUEST + " bytes (1 MiB); send smaller requests")
                     : requests.answer(msg, len);
@@ -304,6 +384,7 @@ public final class HubServer implements AutoCloseable {
                 // closing anyway
             }
         }
+        reaper.interrupt();
         try {
             acceptor.join(2_000);
         } catch (InterruptedException e) {

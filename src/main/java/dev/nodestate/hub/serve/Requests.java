@@ -76,6 +76,10 @@ final class Requests {
         JsonNode req;
         try {
             req = JSON.readTree(request, 0, length);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            return error("malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + ": " + firstLine(e.getOriginalMessage()) + "; a request is one JSON object, e.g. {\"type\": \"health\"}");
         } catch (java.io.IOException e) {
             return error("malformed JSON: " + firstLine(e.getMessage()));
         }
@@ -144,17 +148,23 @@ final class Requests {
         return write(o);
     }
 
-    /** The seed's get_context: {"nodes": {id: NodeState}}; unknown ids are left out. Accepts "nodes" (the seed client) or "node_ids". */
+    /**
+     * The seed's get_context: {"nodes": {id: NodeState}}, plus {"missing": {id: reason}} for every id not in the hub
+     * (the seed client reads "nodes" only). Accepts "nodes" (the seed client) or "node_ids". Ids are taken exactly
+     * (replies are keyed by them); a missing abbreviation's reason names the node it would resolve to.
+     */
     private String getContext(JsonNode req) {
         List<String> ids = idList(req, req.has("nodes") ? "nodes" : "node_ids");
         Map<String, NodeStore.Stored> found = store.getManyStored(ids);
         String requester = requester(req);
         StringBuilder sb = new StringBuilder(1024 * (found.size() + 1)).append("{\"nodes\":{");
         boolean first = true;
+        Map<String, String> missing = new LinkedHashMap<>();
         for (String id : ids) {
             NodeStore.Stored stored = found.get(id);
-            trace("get_context", id, freshness.blob(id, stored == null ? null : stored.state()), requester);
+            trace("get_context", id, blob(id, stored == null ? null : stored.state()), requester);
             if (stored == null) {
+                missing.put(id, missingReason(id));
                 continue;
             }
             if (!first) {
@@ -163,11 +173,28 @@ final class Requests {
             first = false;
             sb.append(quote(id)).append(':').append(stored.json()); // the stored JSON is the state's JSON
         }
-        return sb.append("}}").toString();
+        sb.append('}');
+        if (!missing.isEmpty()) {
+            sb.append(",\"missing\":").append(write(missing));
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Why get_context has no node for {@code id}: unknown, or an abbreviation (of one node, or of several). */
+    private String missingReason(String id) {
+        try {
+            String full = NodeLookup.resolve(store.ids(), id);
+            return "not a full node id; it abbreviates " + full + " (get_context takes full ids; `resolve` or `context` accept abbreviations)";
+        } catch (NodeLookup.Ambiguous e) {
+            return "not a full node id; it abbreviates " + e.candidates().size() + " nodes (first: " + e.candidates().getFirst()
+                    + "); use a full id";
+        } catch (RuntimeException e) {
+            return "no node with this id in this hub (deleted, not indexed, or misspelt; `search` finds ids)";
+        }
     }
 
     private String getNode(JsonNode req) {
-        String id = nodeId(req);
+        String id = lookup(nodeId(req));
         Optional<NodeState> state = store.get(id);
         if (state.isEmpty()) {
             return notFound(id);
@@ -225,7 +252,7 @@ final class Requests {
     }
 
     private String relation(JsonNode req, String type) {
-        String id = nodeId(req);
+        String id = lookup(nodeId(req));
         Optional<NodeState> state = store.get(id);
         if (state.isEmpty()) {
             return notFound(id);
@@ -275,7 +302,7 @@ final class Requests {
 
     /** {"node_id", "k" (default 5, at most 100)}: the most similar nodes with cosine scores. */
     private String similar(JsonNode req) {
-        String id = nodeId(req);
+        String id = lookup(nodeId(req));
         if (!store.contains(id)) {
             return notFound(id);
         }
@@ -300,17 +327,20 @@ final class Requests {
             List<String> ids = idList(req, "node_ids");
             Map<String, NodeState> found = store.getMany(ids);
             Map<String, HubContextBlob> blobs = new LinkedHashMap<>();
-            for (String id : ids) {
-                HubContextBlob b = freshness.blob(id, found.get(id));
+            for (String asked : ids) {
+                String id = found.containsKey(asked) ? asked : lookup(asked);
+                NodeState n = id.equals(asked) ? found.get(asked) : store.get(id).orElse(null);
+                HubContextBlob b = blob(id, n);
                 trace("context", id, b, requester);
-                blobs.put(id, b);
+                blobs.put(asked, b); // keyed as asked: the blob's node_id is the full id
             }
             return write(Map.of("contexts", blobs));
         }
-        String id = nodeId(req);
-        HubContextBlob b = freshness.blob(id, store.get(id).orElse(null));
+        String asked = nodeId(req);
+        String id = lookup(asked);
+        HubContextBlob b = blob(id, store.get(id).orElse(null));
         trace("context", id, b, requester);
-        return write(Map.of("context", b));
+        return id.equals(asked) ? write(Map.of("context", b)) : write(Map.of("context", b, "resolved_from", asked));
     }
 
     private String hint(JsonNode req) {
@@ -338,6 +368,11 @@ final class Requests {
         return write(o);
     }
 
+    /** The node's context blob, with its file's recorded problem (a syntax error of the current content) if any. */
+    private HubContextBlob blob(String id, NodeState n) {
+        return freshness.blob(id, n, n == null ? null : store.getFileIndex(n.filePath()).filter(f -> f.error() != null).orElse(null));
+    }
+
     /** One context trace line, written by hand: this runs for every request (Jackson's bean path cost the most CPU). */
     private void trace(String type, String id, HubContextBlob b, String requester) {
         StringBuilder line = new StringBuilder(256).append("{\"ts\":\"").append(clock.instant())
@@ -355,6 +390,26 @@ final class Requests {
         return r != null && r.isTextual() && !r.asText().isBlank() ? r.asText() : "unknown";
     }
 
+    /**
+     * {@code id} when a node has it, else the node it abbreviates ({@code add}, {@code Calculator.add}: the rule of
+     * {@code hub show}, {@link NodeLookup}), else {@code id} (the caller answers not found / missing). An ambiguous
+     * abbreviation is a bad request naming the candidates.
+     */
+    private String lookup(String id) {
+        if (store.contains(id)) {
+            return id;
+        }
+        try {
+            return NodeLookup.resolve(store.ids(), id);
+        } catch (NodeLookup.Ambiguous e) {
+            throw new BadRequest("'" + id + "' is ambiguous (" + e.candidates().size() + " nodes): "
+                    + String.join(", ", e.candidates().stream().limit(10).toList()) + (e.candidates().size() > 10 ? ", ..." : "")
+                    + "; use a full id");
+        } catch (RuntimeException notFound) {
+            return id;
+        }
+    }
+
     private static String nodeId(JsonNode req) {
         JsonNode id = req.get("node_id");
         if (id == null || !id.isTextual() || id.asText().isBlank()) {
@@ -367,19 +422,39 @@ final class Requests {
         }
     }
 
+    /** A list of node ids; every bad shape gets the same message, naming what was sent instead. */
     private static List<String> idList(JsonNode req, String field) {
         JsonNode ids = req.get(field);
         if (ids == null || !ids.isArray()) {
-            throw new BadRequest("\"" + req.path("type").asText() + "\" needs \"" + field + "\": a list of node ids");
+            throw badIdList(req, field, ids == null ? "nothing" : kind(ids));
         }
         List<String> out = new ArrayList<>(ids.size());
-        for (JsonNode id : ids) {
-            if (!id.isTextual()) {
-                throw new BadRequest("\"" + field + "\" holds a non-string: " + id);
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode id = ids.get(i);
+            if (!id.isTextual() || id.asText().isBlank()) {
+                throw badIdList(req, field, "a list whose item " + i + " is " + (id.isTextual() ? "an empty string" : kind(id)));
             }
             out.add(id.asText());
         }
         return out;
+    }
+
+    private static BadRequest badIdList(JsonNode req, String field, String got) {
+        return new BadRequest("\"" + req.path("type").asText() + "\" needs \"" + field
+                + "\": a list of node id strings, e.g. [\"pkg/mod.py::Class.method\"] (got " + got + ")");
+    }
+
+    /** A JSON value's kind in plain words (never a Jackson class name). */
+    private static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "a " + n.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
     }
 
     private static String notFound(String id) {

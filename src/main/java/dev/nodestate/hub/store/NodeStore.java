@@ -66,6 +66,23 @@ public final class NodeStore implements AutoCloseable {
         return repoRoot.resolve(".agentfs").resolve("hub_state");
     }
 
+    /**
+     * Writes {@code .agentfs/.gitignore} holding {@code *} when it is missing, so git (and tools that read
+     * .gitignore) leave the hub's state, pages, traces and socket out of the repository. An existing file is
+     * the user's: left alone.
+     */
+    static void ignoreInVcs(Path agentfs) {
+        Path ignore = agentfs.resolve(".gitignore");
+        if (Files.exists(ignore)) {
+            return;
+        }
+        try {
+            Files.writeString(ignore, "# written by the node state hub: everything here is generated\n*\n");
+        } catch (IOException e) {
+            System.err.println("hub: cannot write " + ignore + " (" + e.getMessage() + "); add .agentfs/ to your .gitignore");
+        }
+    }
+
     /** Opens (creating if needed) the store of {@code repoRoot} for reading and writing. */
     public static NodeStore open(Path repoRoot) {
         Path root = repoRoot.toAbsolutePath().normalize();
@@ -75,6 +92,7 @@ public final class NodeStore implements AutoCloseable {
         } catch (IOException e) {
             throw new HubException(ExitCode.FAILURE, "cannot create the node store directory " + stateDir(root) + ": " + e, e);
         }
+        ignoreInVcs(stateDir(root).getParent());
         StoreLock.claim(dir);
         try {
             Environment env;

@@ -195,9 +195,12 @@ def pym_check(source, filename):
                "result_expr": False, "docstring": None}
     try:
         tree = ast.parse(source, filename)
+        # the parser alone passes what only the compiler rejects ('return' outside a function, duplicate
+        # arguments, 'nonlocal' at module level, ...): compile it as a run would, and report its error
+        compile(tree, filename, "exec", dont_inherit=True)
     except SyntaxError as e:
         _finding(out, "PYM001", "error", e.lineno or 1, f"syntax error: {e.msg}",
-                 "fix the syntax; the tool is skipped until it parses", col=(e.offset or 1) - 1)
+                 "fix the syntax; the tool is skipped until it compiles", col=max(0, (e.offset or 1) - 1))
         return json.dumps(outline)
     outline["docstring"] = ast.get_docstring(tree)
     _check_imports(tree, out)

@@ -51,6 +51,15 @@ class CliTest {
     }
 
     @Test
+    void toolsCheckFailsCodeThatParsesButDoesNotCompileWithFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("bad.pym"), "\"\"\"Returns at module level.\"\"\"\nx = 1\nreturn x\n");
+        Result text = hub("tools", "check", dir.toString());
+        assertEquals(7, text.code(), text.out() + text.err());
+        assertTrue(text.out().contains("bad.pym:3:"), text.out());
+        assertTrue(text.out().contains("PYM001") && text.out().contains("'return' outside function"), text.out());
+    }
+
+    @Test
     void toolsListShowsInputsExternalsLimitsAndStatus(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("count.pym"), """
                 \"\"\"Counts lines of a file.\"\"\"

@@ -117,7 +117,8 @@ class IndexerTest {
         assertTrue(page.startsWith("---\nid: \"pkg/shapes.py::Circle.area\"\n"), page);
         assertTrue(page.contains("Defined in [pkg/shapes.py::Circle](Circle.md)"), page);
         int pageCount = pageTimes(repo).size();
-        assertEquals(withStore(repo, s -> s.stats().nodes()) + 2, pageCount, "a page per node plus an index per file");
+        assertEquals(withStore(repo, s -> s.stats().nodes()) + 2 + 1, pageCount, "a page per node, an index per file and the top-level index");
+        assertTrue(Files.readString(repo.resolve(".agentfs/nodes/index.md")).contains("(pkg/shapes.py/index.md)"));
 
         Indexer.Summary second = index(repo);
         assertEquals(0, second.indexed());
@@ -156,6 +157,59 @@ class IndexerTest {
         assertTrue(s.errors().getFirst().startsWith("a.py:1"), s.errors().getFirst());
         assertTrue((boolean) withStore(repo, st -> st.get("a.py::ok").isPresent()));
         assertTrue((boolean) withStore(repo, st -> st.getFileIndex("a.py").orElseThrow().error()).contains("syntax error"));
+    }
+
+    @Test
+    void aFileDeletedDuringTheIndexFailsAloneTheOthersOfItsBatchAreIndexedAndTheSummaryNamesIt(@TempDir Path repo) throws Exception {
+        for (String name : List.of("A", "B", "C", "D")) { // one batch of four Java files
+            write(repo, "src/" + name + ".java", "class " + name + " {\n    int f() { return 1; }\n}\n");
+        }
+        Externals externals = HostExternals.standard(repo);
+        Indexer.Summary s;
+        try (NodeStore store = NodeStore.open(repo);
+             ToolRegistry tools = new ToolRegistry(Path.of("tools"), new PymChecker(SharedRuntime.get(), externals))) {
+            s = new Indexer(repo, store, () -> {
+                try { // after discovery read the files, before the extraction tools read them
+                    Files.delete(repo.resolve("src/B.java"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return new Indexer.Tools(tools, new ToolHost(SharedRuntime.get()), externals);
+            }, 2).run(Discovery.DEFAULT_MAX_BYTES, p -> { });
+        }
+        assertEquals(3, s.indexed(), s.toString());
+        assertEquals(List.of("src/B.java"), List.copyOf(s.failed().keySet()), s.toString());
+        assertTrue(s.failed().get("src/B.java").startsWith("deleted while being indexed"), s.failed().toString());
+        assertEquals(s.failed(), s.failedOtherwise());
+        for (String name : List.of("A", "C", "D")) {
+            assertTrue((boolean) withStore(repo, st -> st.get("src/" + name + ".java::" + name + ".f()").isPresent()), name);
+        }
+        assertTrue((boolean) withStore(repo, st -> st.getFileIndex("src/B.java").isEmpty()));
+    }
+
+    @Test
+    void aSyntaxErrorAfterAnEmptyFileMakesItsPagesAndContextStaleAndNamesTheErrorWithFileAndLine(@TempDir Path repo) throws Exception {
+        write(repo, "a.py", "");
+        index(repo);
+        write(repo, "a.py", "def ok():\n    return 1\n\ndef broken(:\n    pass\n");
+        Indexer.Summary s = index(repo);
+        assertEquals(0, s.indexed());
+        assertTrue(s.failed().get("a.py").startsWith("syntax error"), s.failed().toString());
+        assertEquals(Map.of(), s.failedOtherwise(), "a syntax error is the code's, not the run's failure");
+        String page = Files.readString(repo.resolve(".agentfs/nodes/a.py/__module__.md"));
+        assertTrue(page.contains("freshness: stale\n"), page);
+        assertTrue(page.contains("file_error: \"a.py:4: syntax error"), page);
+        assertTrue(Files.readString(repo.resolve(".agentfs/nodes/a.py/index.md")).contains("a.py:4: syntax error"));
+        assertTrue(Files.readString(repo.resolve(".agentfs/nodes/index.md")).contains("a.py:4: syntax error"));
+        var blob = withStore(repo, st -> dev.nodestate.hub.serve.Freshness.forRepo(repo).blob("a.py", st.get("a.py").orElseThrow(),
+                st.getFileIndex("a.py").orElseThrow()));
+        assertEquals("stale", blob.freshnessStatus());
+        assertTrue(blob.warning().contains("a.py:4: syntax error"), blob.warning());
+        // fixed: fresh again, the problem gone from the page
+        write(repo, "a.py", "def ok():\n    return 1\n");
+        index(repo);
+        String fixed = Files.readString(repo.resolve(".agentfs/nodes/a.py/__module__.md"));
+        assertTrue(fixed.contains("freshness: fresh\n") && !fixed.contains("file_error"), fixed);
     }
 
     @Test

@@ -190,11 +190,13 @@ class SocketServerTest {
     }
 
     @Test
-    void get_context_has_the_seed_shape_and_leaves_unknown_ids_out() throws Exception {
+    void get_context_has_the_seed_shape_and_reports_unknown_ids_as_missing_with_a_reason() throws Exception {
         try (Line c = new Line()) {
             JsonNode reply = c.ask("{\"type\":\"get_context\",\"nodes\":[\"pkg/a.py::f\",\"pkg/a.py::nope\"],\"requester\":\"t\"}");
-            assertEquals(List.of("nodes"), iter(reply.fieldNames()));
+            assertEquals(List.of("nodes", "missing"), iter(reply.fieldNames()));
             assertEquals(List.of("pkg/a.py::f"), iter(reply.path("nodes").fieldNames()));
+            assertEquals(List.of("pkg/a.py::nope"), iter(reply.path("missing").fieldNames()));
+            assertTrue(reply.path("missing").path("pkg/a.py::nope").asText().startsWith("no node with this id"), reply.toString());
             NodeState f = NodeState.fromJson(reply.path("nodes").path("pkg/a.py::f").toString());
             assertEquals("node:pkg/a.py::f", f.key());
             assertEquals("function", reply.path("nodes").path("pkg/a.py::f").path("node_type").asText());
@@ -206,6 +208,102 @@ class SocketServerTest {
         assertEquals("missing", traces.get(1).path("freshness_status").asText());
         assertEquals("t", traces.get(0).path("requester").asText());
         assertEquals("unknown", traces.get(2).path("requester").asText());
+    }
+
+    @Test
+    void get_context_says_when_a_missing_id_is_an_abbreviation_of_a_node() throws Exception {
+        try (Line c = new Line()) {
+            JsonNode reply = c.ask("{\"type\":\"get_context\",\"nodes\":[\"f\"]}");
+            assertEquals(0, reply.path("nodes").size());
+            assertTrue(reply.path("missing").path("f").asText().contains("abbreviates pkg/a.py::f"), reply.toString());
+        }
+    }
+
+    @Test
+    void context_resolves_an_abbreviated_id_as_get_node_and_the_other_requests_do() throws Exception {
+        try (Line c = new Line()) {
+            JsonNode one = c.ask("{\"type\":\"context\",\"node_id\":\"f\"}");
+            assertEquals("pkg/a.py::f", one.path("context").path("node_id").asText(), one.toString());
+            assertEquals("fresh", one.path("context").path("freshness_status").asText(), one.toString());
+            assertEquals("f", one.path("resolved_from").asText());
+            JsonNode many = c.ask("{\"type\":\"context\",\"node_ids\":[\"g\",\"pkg/a.py::f\"]}");
+            assertEquals("pkg/a.py::g", many.path("contexts").path("g").path("node_id").asText(), many.toString());
+            assertEquals("fresh", many.path("contexts").path("g").path("freshness_status").asText(), many.toString());
+            assertEquals("pkg/a.py::f", c.ask("{\"type\":\"get_node\",\"node_id\":\"f\"}").path("node_id").asText());
+            assertEquals(List.of("pkg/a.py::f"), json.convertValue(
+                    c.ask("{\"type\":\"callers\",\"node_id\":\"g\"}").path("callers"), List.class));
+        }
+    }
+
+    @Test
+    void every_bad_nodes_field_gets_one_plain_message_without_jackson_internals() throws Exception {
+        try (Line c = new Line()) {
+            List<String> bad = List.of("\"pkg/a.py::f\"", "42", "null", "{}", "[1]", "[\"pkg/a.py::f\", null]", "[\"\"]");
+            for (String value : bad) {
+                for (String request : List.of("{\"type\":\"get_context\",\"nodes\":" + value + "}",
+                        "{\"type\":\"context\",\"node_ids\":" + value + "}")) {
+                    String error = c.ask(request).path("error").asText();
+                    assertTrue(error.matches("\"(get_context|context)\" needs \"(nodes|node_ids)\": a list of node id strings, "
+                            + "e\\.g\\. \\[\"pkg/mod\\.py::Class\\.method\"\\] \\(got .+\\)"), request + " -> " + error);
+                    for (String internal : List.of("Jackson", "JsonNode", "com.fasterxml", "TextNode", "IntNode", "MismatchedInput")) {
+                        assertFalse(error.contains(internal), request + " -> " + error);
+                    }
+                }
+            }
+            String malformed = c.ask("{\"type\": \"get_context\", \"nodes\": [oops]}").path("error").asText();
+            assertTrue(malformed.startsWith("malformed JSON at line 1, column "), malformed);
+            assertFalse(malformed.contains("Source:") || malformed.contains("REDACTED") || malformed.contains("StreamReadFeature"), malformed);
+        }
+    }
+
+    @Test
+    void an_idle_connection_is_closed_after_the_idle_timeout_and_a_busy_one_is_kept() throws Exception {
+        server.close();
+        server = HubServer.start(repo, store, HubServer.Probe.NONE, refreshed::add,
+                new HubServer.Options(Duration.ofHours(24), 4, Duration.ofMillis(400), 8), warnings::add);
+        try (Line busy = new Line(); SocketChannel idle = connect()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 8; i++) { // 1.2 s of requests, each within the timeout of the last
+                assertEquals("ok", busy.ask("{\"type\":\"health\"}").path("status").asText());
+                Thread.sleep(150);
+            }
+            idle.configureBlocking(true);
+            ByteBuffer b = ByteBuffer.allocate(16);
+            assertEquals(-1, idle.read(b), "the idle connection was closed by the server");
+            assertTrue(System.nanoTime() - start < 10_000_000_000L);
+        }
+    }
+
+    @Test
+    void a_connection_over_the_cap_gets_a_busy_error_and_is_closed_while_the_others_are_served() throws Exception {
+        server.close();
+        server = HubServer.start(repo, store, HubServer.Probe.NONE, refreshed::add,
+                new HubServer.Options(Duration.ofHours(24), 4, Duration.ofMinutes(5), 2), warnings::add);
+        try (Line one = new Line(); Line two = new Line()) {
+            assertEquals("ok", one.ask("{\"type\":\"health\"}").path("status").asText());
+            assertEquals("ok", two.ask("{\"type\":\"health\"}").path("status").asText());
+            try (SocketChannel third = connect()) {
+                String reply = readAll(third);
+                assertTrue(reply.contains("busy: 2 connections are open"), reply);
+            }
+            assertEquals("ok", one.ask("{\"type\":\"health\"}").path("status").asText());
+        }
+        // closed ones free their place (once the server has seen them close)
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            String reply;
+            try (SocketChannel again = connect()) {
+                send(again, "{\"type\":\"health\"}");
+                reply = readAll(again);
+            } catch (java.io.IOException refusedWhileSending) { // still over the cap: closed with our request unread
+                reply = refusedWhileSending.toString();
+            }
+            if (reply.contains("\"ok\"") || System.nanoTime() > until) {
+                assertTrue(reply.contains("\"status\":\"ok\""), reply);
+                break;
+            }
+            Thread.sleep(20);
+        }
     }
 
     static List<String> iter(java.util.Iterator<String> it) {

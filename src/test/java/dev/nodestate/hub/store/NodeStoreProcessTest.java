@@ -24,14 +24,14 @@ class NodeStoreProcessTest {
     Path work;
 
     @Test
-    void openingAStoreHeldByAnotherProcessGivesABusyMessageWithItsPid() throws Exception {
+    void openingAStoreHeldByAnotherProcessGivesABusyMessageWithItsPidAndNoHubStopAdvice() throws Exception {
         try (Child holder = Child.start(work, "hold", repo.toString())) {
             assertEquals("open 0", holder.line(), () -> "holder failed: " + stderrOf(holder));
             var e = assertThrows(HubException.class, () -> NodeStore.open(repo));
             assertEquals(HubException.ExitCode.BUSY, e.exitCode());
             String expected = "the node store at " + NodeStore.stateDir(repo).toRealPath()
-                    + " is locked by another hub process (pid " + holder.process.pid()
-                    + "); stop it with `hub stop` or query it through the socket";
+                    + " is held by another process (pid " + holder.process.pid()
+                    + "): wait for it to finish or quit it first; `hub stop` stops only a hub in .agentfs/hub.pid";
             assertEquals(expected, e.getMessage());
         }
         try (NodeStore store = NodeStore.open(repo)) {
@@ -47,11 +47,35 @@ class NodeStoreProcessTest {
         try (NodeStore store = NodeStore.open(repo); Child second = Child.start(work, "open", repo.toString())) {
             assertEquals(HubException.ExitCode.BUSY.code(), second.exit());
             String err = second.stderr();
-            assertTrue(err.contains("hub: the node store at " + store.directory() + " is locked by another hub process (pid "
-                    + ourPid + "); stop it with `hub stop`"), err);
+            assertTrue(err.contains("hub: the node store at " + store.directory() + " is held by the running hub (pid "
+                    + ourPid), err);
+            assertTrue(err.contains("); stop it with `hub stop`"), err);
             assertFalse(err.contains("\tat ") || err.contains("Exception"), err);
             assertEquals(List.of(), second.remainingLines());
         }
+    }
+
+    @Test
+    void aHubThatWroteItsOwnPidFileNamesTheProcessHoldingTheStoreNotItself() throws Exception {
+        // `hub watch` claims .agentfs/hub.pid before it opens the store: its busy message used to name itself
+        try (Child holder = Child.start(work, "hold", repo.toString())) {
+            assertEquals("open 0", holder.line(), () -> "holder failed: " + stderrOf(holder));
+            try (Child watch = Child.start(work, "claim-and-open", repo.toString())) {
+                assertEquals(HubException.ExitCode.BUSY.code(), watch.exit());
+                String err = watch.stderr();
+                assertTrue(err.contains("held by another process (pid " + holder.process.pid() + ")"), err);
+                assertFalse(err.contains("pid " + watch.process.pid()), err);
+                assertFalse(err.contains("stop it with `hub stop`"), err);
+            }
+        }
+    }
+
+    @Test
+    void theHubCommandOfAHoldingJvmIsReadFromItsArguments() {
+        assertEquals("repl", StoreLock.hubCommand(List.of("-Xss16m", "-cp", "x", "dev.nodestate.hub.cli.Main", "repl", "/r")));
+        assertEquals("repl", StoreLock.hubCommand(List.of("-cp", "x", "dev.nodestate.hub.cli.Main")));
+        assertEquals("index", StoreLock.hubCommand(List.of("-jar", "/h/target/hub.jar", "index", "--once")));
+        assertEquals(null, StoreLock.hubCommand(List.of("-cp", "x", "org.example.Other")));
     }
 
     @Test

@@ -44,6 +44,15 @@ class NodeStoreTest {
     }
 
     @Test
+    void openingTheStoreWritesAGitignoreSoGitLeavesAgentfsOut() throws Exception {
+        assertTrue(Files.readString(repo.resolve(".agentfs/.gitignore")).lines().anyMatch(l -> l.equals("*")));
+        store.close();
+        Files.writeString(repo.resolve(".agentfs/.gitignore"), "mine\n");
+        store = NodeStore.open(repo);
+        assertEquals("mine\n", Files.readString(repo.resolve(".agentfs/.gitignore")), "an existing .gitignore is the user's");
+    }
+
+    @Test
     void aSetNodeCanBeReadBackAndAMissingOneIsEmpty() {
         NodeState state = NodeStateJsonTest.full();
         store.set(state);

@@ -40,6 +40,13 @@ public final class StoreChild {
                         System.out.println("opened " + store.directory());
                     }
                 }
+                case "claim-and-open" -> { // as `hub watch` does: its pid into hub.pid, then the store
+                    java.nio.file.Files.createDirectories(repo.resolve(".agentfs"));
+                    java.nio.file.Files.writeString(repo.resolve(".agentfs/hub.pid"), ProcessHandle.current().pid() + "\n");
+                    try (NodeStore store = NodeStore.open(repo)) {
+                        System.out.println("opened " + store.directory());
+                    }
+                }
                 case "read" -> {
                     try (NodeStore store = NodeStore.openReadOnly(repo)) {
                         System.out.println(store.get(args[2]).map(NodeState::toJson).orElse("missing"));

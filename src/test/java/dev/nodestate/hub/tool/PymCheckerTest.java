@@ -52,6 +52,21 @@ class PymCheckerTest {
     }
 
     @Test
+    void codeThatParsesButDoesNotCompileIsASyntaxErrorAtTheCompilersLine() {
+        Finding ret = only("PYM001", "x = 1\n\nreturn x\n");
+        assertEquals(3, ret.line());
+        assertTrue(ret.message().contains("'return' outside function"), ret.message());
+        assertTrue(ret.isError());
+        Finding dup = only("PYM001", "x = 1\ndef f(a, a):\n    return a\nx\n");
+        assertEquals(2, dup.line());
+        assertTrue(dup.message().contains("duplicate argument"), dup.message());
+        Finding brk = only("PYM001", "async def main():\n    return 1\n\nbreak\n");
+        assertEquals(4, brk.line());
+        Finding nonlocal = only("PYM001", "def f():\n    nonlocal y\n    return 1\nf()\n");
+        assertEquals(2, nonlocal.line());
+    }
+
+    @Test
     void importsOutsideTheAllowlistAreErrorsWithTheirReason() {
         Finding os = only("PYM002", "import os\n1");
         assertEquals(1, os.line());

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * A real {@code hub watch --json} process on the test classpath with the launcher's JVM flags.
  * Stdout's JSON lines are queued; stderr is kept for failure messages.
  */
-final class HubProcess implements AutoCloseable {
+public final class HubProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +37,7 @@ final class HubProcess implements AutoCloseable {
         outPump = Thread.ofPlatform().daemon().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))));
     }
 
-    static List<String> command(String... args) {
+    public static List<String> command(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Xss16m", "-Dpolyglot.engine.WarnInterpreterOnly=false",
