@@ -54,6 +54,7 @@ public final class Scheduler implements AutoCloseable {
     private final Set<String> detectionTools;
     private final int capacity;
     private volatile dev.nodestate.hub.refs.CrossFileAnalysis analysis;
+    private volatile dev.nodestate.hub.testrun.TestRecords testRecords;
 
     private final LinkedHashMap<String, UpdateJob> nodeJobs = new LinkedHashMap<>();
     private final LinkedHashMap<String, Set<String>> fileJobs = new LinkedHashMap<>();
@@ -83,6 +84,15 @@ public final class Scheduler implements AutoCloseable {
      */
     public Scheduler withAnalysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {
         this.analysis = analysis;
+        return this;
+    }
+
+    /**
+     * Where {@code generate_test_skeleton}-style results ({@code {"skeleton": {path, text, ...}}}) are written: under
+     * {@code .agentfs/tests/}, never over an existing file. Without it, such results are a tool failure.
+     */
+    public Scheduler withTestRecords(dev.nodestate.hub.testrun.TestRecords records) {
+        this.testRecords = records;
         return this;
     }
 
