@@ -236,6 +236,18 @@ public final class Scheduler implements AutoCloseable {
                 return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", List.of("callees", "callers"),
                         applied.errors().isEmpty() ? null : String.join("; ", applied.errors()), null);
             }
+            if (result != null && result.path("skeleton").isObject()) {
+                var records = testRecords;
+                if (records == null) {
+                    throw new IllegalArgumentException(c.tool() + " returned a skeleton, but this hub writes no tests");
+                }
+                try {
+                    records.writeSkeleton(nodeId, result.get("skeleton"), false); // written now: a later tool of this job runs it
+                } catch (dev.nodestate.hub.testrun.TestRecords.Refused refused) {
+                    throw new IllegalArgumentException(refused.getMessage());
+                }
+                return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", List.of("skeleton"), null, true);
+            }
             Map<String, Map<String, Object>> changes = changes(c.tool(), nodeId, result);
             List<String> fields = new ArrayList<>();
             boolean changed = false;
