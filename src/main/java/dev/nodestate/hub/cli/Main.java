@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code hub [COMMAND]}. Data goes to stdout, messages to stderr. */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Node State Hub: live, queryable state for every function, method and class of a repository.",
-        subcommands = {IndexCommand.class, WatchCommand.class, ServeCommand.class, NodeCommands.Show.class, NodeCommands.Find.class, ControlCommands.Status.class, ControlCommands.Stop.class, ToolsCommand.class, RulesCommand.class, TriageCommand.class, FailureCommand.class, ReplCommand.class,
+        subcommands = {IndexCommand.class, WatchCommand.class, ServeCommand.class, NodeCommands.Show.class, NodeCommands.Find.class, ControlCommands.Status.class, ControlCommands.Stop.class, ToolsCommand.class, RulesCommand.class, TriageCommand.class, FailureCommand.class, TestSkeletonCommand.class, ReplCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -65,7 +65,9 @@ public final class MarkdownPages {
         for (NodeState n : nodes) {
             NodeId id = n.id();
             PageRenderer.Context context = new PageRenderer.Context(problem, children.getOrDefault(id.toString(), List.of()));
-            if (writeIfChanged(pageOf(id), PageRenderer.render(n, (from, to) -> link(from, to, here), context))) {
+            String page = PageRenderer.render(n, (from, to) -> link(from, to, here), context);
+            String tests = dev.nodestate.hub.testrun.TestRecords.section(nodesDir.getParent().getParent(), id);
+            if (writeIfChanged(pageOf(id), tests == null ? page : page + tests)) {
                 written++;
             }
         }
@@ -148,6 +150,24 @@ public final class MarkdownPages {
         }
         Path rel = pageOf(from).getParent().relativize(pageOf(target));
         return "[" + PageRenderer.inline(to) + "](" + PageRenderer.href(rel.toString().replace('\\', '/')) + ")";
+    }
+
+    /**
+     * Replaces the section titled {@code title} (the page's last section, up to the end) of an existing page with
+     * {@code section}, or appends it; a page not written yet is left alone (the next render includes the section).
+     */
+    public static void replaceSection(Path page, String title, String section) {
+        if (section == null || !Files.isRegularFile(page)) {
+            return;
+        }
+        try {
+            String text = Files.readString(page, StandardCharsets.UTF_8);
+            int at = text.indexOf("\n## " + title + "\n");
+            String head = at < 0 ? text : text.substring(0, at + 1);
+            writeIfChanged(page, head + section);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot update the " + title + " section of " + page, e);
+        }
     }
 
     private static boolean writeIfChanged(Path page, String content) {

@@ -22,7 +22,8 @@ import java.util.Set;
  * The host's standard externals for tools that work on one repository: {@code read_file(path) -> str},
  * {@code python_outline(path, parts) -> dict} and {@code python_outlines(paths, parts) -> dict}
  * ({@link PythonOutline}), {@code java_outline(path) -> dict} ({@link JavaOutline}) and
- * {@code java_references(path) -> dict} ({@link JavaReferences}: the file's calls resolved to node ids).
+ * {@code java_references(path) -> dict} ({@link JavaReferences}: the file's calls resolved to node ids), and the
+ * test externals {@code test_context} and {@code run_test} ({@link dev.nodestate.hub.testrun.TestExternals}).
  */
 public final class HostExternals {
 
@@ -97,7 +98,8 @@ public final class HostExternals {
                     Path given = Path.of(path).normalize();
                     String relative = (given.isAbsolute() ? root.relativize(given) : given).toString().replace('\\', '/');
                     return references.references(relative, source); // cached by path and text until a change
-                });
+                })
+                .with(dev.nodestate.hub.testrun.TestExternals.of(root)); // test_context, run_test (configured runners only)
     }
 
     /** The outline parts a tool asked for ("calls", "reads", "exports"); an unknown name is the tool's mistake. */

@@ -54,6 +54,7 @@ public final class Scheduler implements AutoCloseable {
     private final Set<String> detectionTools;
     private final int capacity;
     private volatile dev.nodestate.hub.refs.CrossFileAnalysis analysis;
+    private volatile dev.nodestate.hub.testrun.TestRecords testRecords;
 
     private final LinkedHashMap<String, UpdateJob> nodeJobs = new LinkedHashMap<>();
     private final LinkedHashMap<String, Set<String>> fileJobs = new LinkedHashMap<>();
@@ -83,6 +84,15 @@ public final class Scheduler implements AutoCloseable {
      */
     public Scheduler withAnalysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {
         this.analysis = analysis;
+        return this;
+    }
+
+    /**
+     * Where {@code generate_test_skeleton}-style results ({@code {"skeleton": {path, text, ...}}}) are written: under
+     * {@code .agentfs/tests/}, never over an existing file. Without it, such results are a tool failure.
+     */
+    public Scheduler withTestRecords(dev.nodestate.hub.testrun.TestRecords records) {
+        this.testRecords = records;
         return this;
     }
 
@@ -225,6 +235,18 @@ public final class Scheduler implements AutoCloseable {
                 applied.errors().forEach(e -> System.err.println("hub: " + c.tool() + ": " + e));
                 return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", List.of("callees", "callers"),
                         applied.errors().isEmpty() ? null : String.join("; ", applied.errors()), null);
+            }
+            if (result != null && result.path("skeleton").isObject()) {
+                var records = testRecords;
+                if (records == null) {
+                    throw new IllegalArgumentException(c.tool() + " returned a skeleton, but this hub writes no tests");
+                }
+                try {
+                    records.writeSkeleton(nodeId, result.get("skeleton"), false); // written now: a later tool of this job runs it
+                } catch (dev.nodestate.hub.testrun.TestRecords.Refused refused) {
+                    throw new IllegalArgumentException(refused.getMessage());
+                }
+                return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", List.of("skeleton"), null, true);
             }
             Map<String, Map<String, Object>> changes = changes(c.tool(), nodeId, result);
             List<String> fields = new ArrayList<>();

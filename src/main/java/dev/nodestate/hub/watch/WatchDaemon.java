@@ -101,7 +101,7 @@ public final class WatchDaemon {
                     if (stopping) {
                         return;
                     }
-                    scheduler.withAnalysis(analysis);
+                    scheduler.withAnalysis(analysis).withTestRecords(new dev.nodestate.hub.testrun.TestRecords(root));
                     CrossFileAnalysis.Summary refs = analysis.catchUp(cold, options.lanes(), line -> { });
                     if (refs != null && refs.files() > 0) {
                         err.println("hub: " + refs.describe());

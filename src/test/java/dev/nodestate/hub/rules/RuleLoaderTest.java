@@ -269,7 +269,7 @@ class RuleLoaderTest {
         RuleSet set = RuleSet.load(Path.of("rules"), real::contains);
         assertFalse(set.hasErrors(), set.problems()::toString);
         assertEquals(List.of("python-signature-changed", "java-signature-changed", "complexity-changed", "semantic-drift",
-                "new-function", "definitions-changed", "body-calls-changed"), set.rules().stream().map(Rule::name).toList());
+                "new-function", "missing-test", "definitions-changed", "body-calls-changed"), set.rules().stream().map(Rule::name).toList());
         assertEquals(List.of(), set.warnings(), "every proposed tool is written");
         assertTrue(set.rules().stream().flatMap(r -> r.propose().stream()).allMatch(Rule.Proposal::available));
     }
