@@ -1,6 +1,5 @@
 package dev.nodestate.hub.failure;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodestate.hub.diff.DiffBundle;
 import dev.nodestate.hub.serve.Freshness;
@@ -219,9 +218,5 @@ public final class FailureContexts {
 
     private static List<String> orEmpty(List<String> l) {
         return l == null ? List.of() : l;
-    }
-
-    static JsonNode toJson(FailureContext c) {
-        return JSON.valueToTree(c);
     }
 }

@@ -40,6 +40,11 @@ public final class DeterministicTriage implements Triage {
         return "deterministic";
     }
 
+    /** The same rules without a budget: what is settled before a model is asked (the model has its own budget). */
+    DeterministicTriage unbudgeted() {
+        return new DeterministicTriage(Integer.MAX_VALUE / 2, runnable);
+    }
+
     @Override
     public Decision decide(DiffBundle change, List<Candidate> candidates) {
         List<Candidate> ordered = new ArrayList<>(candidates);

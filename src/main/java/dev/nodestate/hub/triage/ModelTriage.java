@@ -72,7 +72,7 @@ final class ModelTriage implements Triage {
     }
 
     static Offer offer(DeterministicTriage fallback, DiffBundle change, List<Candidate> candidates, int maxCandidates) {
-        Decision settled = fallback.decide(change, candidates);
+        Decision settled = fallback.unbudgeted().decide(change, candidates);
         List<Decision.Verdict> approved = new ArrayList<>();
         List<Decision.Verdict> rejected = new ArrayList<>();
         List<Candidate> open = new ArrayList<>();
@@ -83,13 +83,7 @@ final class ModelTriage implements Triage {
                 open.add(v.candidate());
             }
         }
-        for (Decision.Verdict v : settled.rejected()) {
-            if (v.reason().startsWith("over the budget")) {
-                open.add(v.candidate()); // the model has its own budget
-            } else {
-                rejected.add(v); // duplicates and tools that cannot run: not the model's question
-            }
-        }
+        rejected.addAll(settled.rejected()); // duplicates and tools that cannot run: not the model's question
         open.sort(java.util.Comparator.comparingInt(Candidate::priority).reversed().thenComparing(Candidate::tool));
         List<Candidate> offered = open.subList(0, Math.min(open.size(), maxCandidates));
         for (Candidate c : open.subList(offered.size(), open.size())) {

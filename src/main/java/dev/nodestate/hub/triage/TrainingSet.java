@@ -31,7 +31,7 @@ final class TrainingSet {
     /** Writes the examples; returns how many. */
     static int write(List<RecordedChange> changes, String instruction, Predicate<String> runnable, int maxCandidates, Writer out)
             throws IOException {
-        DeterministicTriage rules = new DeterministicTriage(Integer.MAX_VALUE / 2, runnable);
+        DeterministicTriage rules = new DeterministicTriage(DeterministicTriage.DEFAULT_BUDGET, runnable);
         int n = 0;
         for (RecordedChange rc : changes) {
             ModelTriage.Offer offer = ModelTriage.offer(rules, rc.change(), rc.candidates(), maxCandidates);

@@ -55,8 +55,8 @@ public final class TriageCommands {
 
     /** Writes the training set of {@code traces} to {@code out}; returns the number of examples. */
     public static int export(Path dir, Path traces, Instant since, Predicate<String> runnable, Path out, Consumer<String> warn) {
-        AgentDefinition d = dir != null && Files.isRegularFile(dir.resolve(AgentLoader.FILE)) && AgentLoader.load(dir, 4).ok()
-                ? AgentLoader.load(dir, 4).definition() : AgentDefinition.builtIn(4);
+        AgentLoader.Loaded loaded = dir != null && Files.isRegularFile(dir.resolve(AgentLoader.FILE)) ? AgentLoader.load(dir, 4) : null;
+        AgentDefinition d = loaded != null && loaded.ok() ? loaded.definition() : AgentDefinition.builtIn(4);
         List<RecordedChange> changes = RecordedChange.read(traces, since, warn);
         try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             return TrainingSet.write(changes, TriageAgent.instruction(d), runnable, d.maxCandidates(), w);
