@@ -51,11 +51,11 @@ class json:
         raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
     @staticmethod
-    def dumps(value, allow_nan=True, ensure_ascii=True):
+    def dumps(value, allow_nan=True, ensure_ascii=True, default=None):
         quote = _json.encode_basestring_ascii if ensure_ascii else _json.encode_basestring
         if isinstance(value, str):
             return quote(value)
-        encode = _json.make_encoder({}, json._default, quote, None, ": ", ", ", False, False, allow_nan)
+        encode = _json.make_encoder({}, default or json._default, quote, None, ": ", ", ", False, False, allow_nan)
         return "".join(encode(value, 0))
 
 
