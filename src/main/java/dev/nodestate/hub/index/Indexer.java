@@ -213,7 +213,7 @@ public final class Indexer {
         AtomicInteger written = new AtomicInteger();
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, String> failed = new java.util.concurrent.ConcurrentSkipListMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().daemon().name("hub-index-", 0).factory());
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, dev.nodestate.hub.Background.threads("hub-index-"));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (List<Discovery.Source> batch : batches) {

@@ -404,7 +404,7 @@ public final class CrossFileAnalysis {
         for (int i = 0; i < items.size(); i += size) {
             batches.add(items.subList(i, Math.min(items.size(), i + size)));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism), dev.nodestate.hub.Background.threads("hub-analysis-"));
         try {
             List<Future<JsonNode>> runs = new ArrayList<>();
             for (List<String> batch : batches) {

@@ -63,7 +63,10 @@ final class Lane {
         this.config = config;
         this.watchdog = watchdog;
         this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(null, r, "hub-python-" + index, STACK_BYTES);
+            Thread t = new Thread(null, () -> {
+                dev.nodestate.hub.Background.lowerPriority();
+                r.run();
+            }, "hub-python-" + index, STACK_BYTES);
             t.setDaemon(true);
             return t;
         });

@@ -74,7 +74,10 @@ public final class Scheduler implements AutoCloseable {
         this.detectionTools = Set.copyOf(detectionTools);
         this.capacity = capacity;
         for (int i = 0; i < workers; i++) {
-            this.workers.add(Thread.ofPlatform().daemon().name("hub-update-" + i).start(this::work));
+            this.workers.add(Thread.ofPlatform().daemon().name("hub-update-" + i).start(() -> {
+                dev.nodestate.hub.Background.lowerPriority();
+                work();
+            }));
         }
     }
 
