@@ -39,13 +39,19 @@ public final class WatchBenchmark {
         int edits = 100;
         int burst = 2000;
         long quiet = 10; // hub watch's default
+        Path triage = null;
+        boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--edits" -> edits = Integer.parseInt(args[++i]);
                 case "--burst" -> burst = Integer.parseInt(args[++i]);
                 case "--quiet-ms" -> quiet = Long.parseLong(args[++i]);
+                case "--triage" -> triage = Path.of(args[++i]).toAbsolutePath();
+                case "--keep" -> keep = true;
                 case "--help" -> {
-                    System.out.println("bench/watch.sh [--edits N (100)] [--burst N (2000)] [--quiet-ms MS (10, as hub watch)]");
+                    System.out.println("bench/watch.sh [--edits N (100)] [--burst N (2000; 0 skips it)] [--quiet-ms MS (10, as hub watch)]"
+                            + " [--triage DIR (a triage/ definition; default: the deterministic triage alone)] [--keep (keep the"
+                            + " repository and its traces, for hub triage eval)]");
                     return;
                 }
                 default -> {
@@ -55,7 +61,7 @@ public final class WatchBenchmark {
             }
         }
         try {
-            run(edits, burst, quiet);
+            run(edits, burst, quiet, triage, keep);
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1); // the daemon thread would keep the JVM alive
@@ -63,7 +69,7 @@ public final class WatchBenchmark {
         System.exit(0); // the polyglot engine may keep non-daemon threads
     }
 
-    private static void run(int edits, int burstFiles, long quiet) throws Exception {
+    private static void run(int edits, int burstFiles, long quiet, Path triage, boolean keep) throws Exception {
         Path file = Path.of("/usr/lib/python3.11/textwrap.py");
         if (!Files.exists(file)) {
             file = stdlibFile("textwrap.py");
@@ -75,7 +81,7 @@ public final class WatchBenchmark {
         int lanes = PythonRuntime.defaultLanes();
         PythonRuntime runtime = PythonRuntime.start(lanes).awaitReady();
         WatchDaemon daemon = new WatchDaemon(new WatchDaemon.Options(repo, home.resolve("tools"), home.resolve("rules"), lanes,
-                quiet, 2000, Discovery.DEFAULT_MAX_BYTES, DeterministicTriage.DEFAULT_BUDGET, 10_000, null), runtime,
+                quiet, 2000, Discovery.DEFAULT_MAX_BYTES, DeterministicTriage.DEFAULT_BUDGET, 10_000, triage), runtime,
                 new PrintWriter(System.err, true));
         CountDownLatch indexed = new CountDownLatch(1);
         AtomicInteger reextracted = new AtomicInteger();
@@ -97,8 +103,8 @@ public final class WatchBenchmark {
         if (!indexed.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("cold start did not finish");
         }
-        System.out.printf("watch benchmark — %d lanes, debounce %d ms quiet / 2 s max, file %s (%d lines)%n",
-                lanes, quiet, file, original.lines().count());
+        System.out.printf("watch benchmark — %d lanes, debounce %d ms quiet / 2 s max, file %s (%d lines), triage %s%n",
+                lanes, quiet, file, original.lines().count(), triage == null ? "deterministic" : triage);
 
         Path page = repo.resolve(".agentfs/nodes/textwrap.py/dedent.md");
         java.nio.file.WatchService pages = page.getFileSystem().newWatchService();
@@ -145,6 +151,49 @@ public final class WatchBenchmark {
         System.out.printf("  inside the pipeline (re-extract, diff, store, pages, rules, triage; %d batches): p50 %.1f ms, p99 %.1f ms%n",
                 inPipeline.size(), pct(inPipeline, 50), pct(inPipeline, 99));
 
+        Thread.sleep(1000); // the last edit's follow-up updates
+        decisions(repo);
+        if (burstFiles > 0) {
+            burst(repo, burstFiles, reextracted, batches, lastBatchEnd);
+        }
+        double cpython = cpythonPerFile(home, repo, 100);
+        System.out.printf("baseline: CPython 3 running the two extraction tools on `ast` (as they were before the outline) on textwrap.py: %.1f ms per file (median of 100 "
+                + "calls in one process); p50 save->page / CPython re-extraction = %.1f%n", cpython, p50 / cpython);
+        daemon.stop(30_000);
+        loop.join(30_000);
+        runtime.close();
+        if (keep) {
+            System.out.println("kept the repository and its traces: " + repo + " (hub triage eval --repo " + repo + " [--triage DIR])");
+        }
+    }
+
+    /** Who decided the session's changes and how long each decision took, from the update trace. */
+    private static void decisions(Path repo) throws java.io.IOException {
+        Path trace = repo.resolve(".agentfs/traces/updates.jsonl");
+        if (!Files.exists(trace)) {
+            System.out.println("  triage decisions: no update trace written");
+            return;
+        }
+        List<Double> latency = new ArrayList<>();
+        java.util.Map<String, Integer> who = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(trace)) {
+            JsonNode decision = JSON.readTree(line).path("decision");
+            if (decision.isMissingNode() || decision.isNull()) {
+                continue;
+            }
+            who.merge(decision.path("triage").asText("?"), 1, Integer::sum);
+            JsonNode ms = decision.has("latency_ms") ? decision.get("latency_ms") : decision.path("latencyMs");
+            if (ms.isNumber()) {
+                latency.add(ms.asDouble());
+            }
+        }
+        Collections.sort(latency);
+        System.out.printf("  triage decisions in the session: %d, p50 %.1f ms, p99 %.1f ms; decided by %s%n", latency.size(),
+                latency.isEmpty() ? 0 : pct(latency, 50), latency.isEmpty() ? 0 : pct(latency, 99), who);
+    }
+
+    private static void burst(Path repo, int burstFiles, AtomicInteger reextracted, AtomicInteger batches, AtomicLong lastBatchEnd)
+            throws Exception {
         Path burstDir = Files.createDirectories(repo.resolve("burst"));
         int before = reextracted.get();
         int batchesBefore = batches.get();
@@ -164,13 +213,6 @@ public final class WatchBenchmark {
         double absorbed = (lastBatchEnd.get() - t) / 1e9;
         System.out.printf("burst of %d files (written in %.2f s): indexed %.1f s after the first write, in %d batch(es); "
                 + "%.0f files/s%n", burstFiles, written, absorbed, batches.get() - batchesBefore, burstFiles / absorbed);
-
-        double cpython = cpythonPerFile(home, repo, 100);
-        System.out.printf("baseline: CPython 3 running the two extraction tools on `ast` (as they were before the outline) on textwrap.py: %.1f ms per file (median of 100 "
-                + "calls in one process); p50 save->page / CPython re-extraction = %.1f%n", cpython, p50 / cpython);
-        daemon.stop(30_000);
-        loop.join(30_000);
-        runtime.close();
     }
 
     private static boolean pageShows(Path page, String marker) {
