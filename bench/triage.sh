@@ -31,7 +31,7 @@ timeout_ms: 1500
 prompt: prompt.md
 YAML
 
-MODES="off standin"
+MODES="standin"
 if python3 -c 'import gguf, numpy' 2>/dev/null; then
   mkdir -p "$WORK/embedded"
   cp triage/prompt.md "$WORK/embedded/"
@@ -51,6 +51,7 @@ else
   echo "triage bench: python3 has no gguf/numpy (pip install gguf numpy): the embedded model is not measured" >&2
 fi
 
+MODES="$MODES off"   # off last: the first session also warms the JIT and the page cache
 KEPT=
 for mode in $MODES; do
   echo "== triage: $mode"
