@@ -18,7 +18,7 @@ import java.util.Set;
  * generics, nested brackets, parentheses and Python string defaults do not split parameters.
  * Only function nodes have parameters and return types.
  */
-final class Signatures {
+public final class Signatures {
 
     /** Parameters (their full text and their names, in order) and return type (null: none). */
     record Parts(List<String> parameters, List<String> names, String returnType) {
@@ -29,6 +29,20 @@ final class Signatures {
             "abstract", "synchronized", "native", "default", "strictfp", "transient", "volatile", "sealed", "non-sealed");
 
     private Signatures() {
+    }
+
+    /**
+     * The text of every top-level parameter of a function signature, in order, the Python markers {@code /} and
+     * {@code *} included ({@code def f(a, /, b=1, *, c)} gives {@code [a, /, b=1, *, c]}); empty without brackets.
+     */
+    public static List<String> parameterTexts(String language, String signature) {
+        int open = signature == null ? -1 : signature.indexOf('(');
+        if (open < 0) {
+            return List.of();
+        }
+        boolean python = SourceTokens.isPython(language);
+        int close = matching(signature, open, python);
+        return List.copyOf(splitTopLevel(signature.substring(open + 1, Math.min(close, signature.length())), python));
     }
 
     static Parts parse(String language, NodeState.Type type, String signature) {
@@ -169,7 +183,7 @@ final class Signatures {
      * without a modifier are public), public or private (Python: a name starting with {@code _}
      * that is not a dunder is private); null for module nodes.
      */
-    static String visibility(String language, NodeState node, NodeState parent) {
+    public static String visibility(String language, NodeState node, NodeState parent) {
         if (node.nodeType() == NodeState.Type.MODULE) {
             return null;
         }
@@ -205,7 +219,7 @@ final class Signatures {
      * The bare name of a node name: {@code Outer.Inner.run(int,String[])#12:4} gives run,
      * {@code C.f#2} gives f.
      */
-    static String simpleName(String nodeName) {
+    public static String simpleName(String nodeName) {
         String s = nodeName == null ? "" : nodeName;
         int hash = s.indexOf('#');
         s = hash >= 0 ? s.substring(0, hash) : s;

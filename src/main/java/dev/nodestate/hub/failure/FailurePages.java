@@ -67,7 +67,8 @@ public final class FailurePages {
         }
     }
 
-    private static void atomically(Path file, String text) throws IOException {
+    /** Writes {@code text} to {@code file} through a temporary file and an atomic move (readers never see half a page). */
+    public static void atomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + Thread.currentThread().threadId());
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -136,8 +137,12 @@ public final class FailurePages {
         return ids.size() > 20 ? sb + " and " + (ids.size() - 20) + " more" : sb.toString();
     }
 
-    /** A link from {@code from} to a node's page ({@code #} and spaces percent-encoded: they would break the URL). */
     private String link(String id, Path from) {
+        return link(root, id, from);
+    }
+
+    /** A link from the page {@code from} to a node's page ({@code #} and spaces percent-encoded: they would break the URL). */
+    public static String link(Path root, String id, Path from) {
         NodeId node;
         try {
             node = NodeId.parse(id);

@@ -265,51 +265,48 @@ public final class ReplCommands implements AutoCloseable {
         return new Reply(c, text.toString());
     }
 
-    /** Callers, tests and whether the node is part of its module's public surface (list_exports). */
+    /**
+     * Demo 2 on demand: every call site of the node checked against its signature (against the old one hub watch
+     * recorded, when the node's last impact page has it), the tests to run, the exports (list_exports) and similar
+     * nodes; written to .agentfs/impact/ like hub watch does. The data comes from the running hub when there is one.
+     */
     private Reply impact(String query) {
         NodeState n = backend.resolve(query);
         String id = n.id().toString();
-        ObjectNode json = JSON.createObjectNode().put("node_id", id);
-        json.set("callers", JSON.valueToTree(n.callers()));
-        json.set("tests", JSON.valueToTree(n.relatedTests()));
-        String exported;
+        JsonNode exports = null;
+        String exportsProblem = null;
         try {
-            JsonNode value = runAnywhere("list_exports", Map.of("file_paths", JSON.createArrayNode().add(n.filePath()).toString()));
-            boolean yes = mentions(value, id);
-            json.put("exported", yes);
-            exported = yes ? "yes: part of " + n.filePath() + "'s public surface (list_exports)"
-                    : "no: not in " + n.filePath() + "'s public surface (list_exports)";
+            exports = runAnywhere("list_exports", Map.of("file_paths", JSON.createArrayNode().add(n.filePath()).toString()));
         } catch (HubException e) {
-            json.putNull("exported");
-            json.put("exported_error", e.getMessage());
-            exported = "unknown (" + e.getMessage().lines().findFirst().orElse("") + ")";
+            exportsProblem = e.getMessage().lines().findFirst().orElse("list_exports failed");
         }
-        StringBuilder text = new StringBuilder("impact of changing ").append(id).append(":\n");
-        text.append("  exported: ").append(exported).append('\n');
-        text.append(indent(Render.list("callers", n.callers(), "find_callers fills them")));
-        text.append(indent(Render.list("tests", n.relatedTests(), "find_tests fills them")));
-        return new Reply(json, text.toString());
-    }
+        List<Map<String, Object>> similar = dev.nodestate.hub.impact.ImpactWatch.similar(backend.similar(id));
+        dev.nodestate.hub.impact.Impacts.Source source = new dev.nodestate.hub.impact.Impacts.Source() {
+            @Override
+            public java.util.Optional<NodeState> get(String nodeId) {
+                try {
+                    NodeState found = backend.resolve(nodeId);
+                    return found.id().toString().equals(nodeId) ? java.util.Optional.of(found) : java.util.Optional.empty();
+                } catch (HubException e) {
+                    return java.util.Optional.empty();
+                }
+            }
 
-    private static boolean mentions(JsonNode value, String id) {
-        if (value.isTextual()) {
-            return value.asText().equals(id);
-        }
-        if (value.isObject()) {
-            for (var e : value.properties()) {
-                if (e.getKey().equals(id) || mentions(e.getValue(), id)) {
-                    return true;
+            @Override
+            public List<NodeState> overloads(NodeState node) {
+                List<NodeState> candidates = new ArrayList<>();
+                for (Backend.Hit h : backend.find(dev.nodestate.hub.diff.Signatures.simpleName(node.nodeName()), 500)) {
+                    if (h.file().equals(node.filePath())) {
+                        get(h.id()).ifPresent(candidates::add);
+                    }
                 }
+                return dev.nodestate.hub.impact.ImpactWatch.sameName(node, candidates);
             }
-        }
-        if (value.isArray()) {
-            for (JsonNode v : value) {
-                if (mentions(v, id)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        };
+        var served = dev.nodestate.hub.impact.Impacts.onDemand(settings.root(), source, n,
+                new dev.nodestate.hub.impact.Impacts.ToolViews(exports, exportsProblem, similar), backend instanceof SocketBackend ? "cli, via the running hub" : "cli");
+        return new Reply(dev.nodestate.hub.impact.Impacts.json(settings.root(), served),
+                dev.nodestate.hub.impact.Impacts.describe(settings.root(), served));
     }
 
     /**

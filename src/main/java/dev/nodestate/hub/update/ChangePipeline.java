@@ -107,7 +107,8 @@ public final class ChangePipeline {
             List<Candidate> candidates = rules.apply(b, node);
             Decision decision = triage.decide(b, node, candidates);
             queued += decision.approved().size();
-            scheduler.submit(new UpdateJob(b.nodeId(), b.file(), b, candidates, decision, seen));
+            List<String> callersBefore = collector.callersBefore.getOrDefault(b.previousId() != null ? b.previousId() : b.nodeId(), List.of());
+            scheduler.submit(new UpdateJob(b.nodeId(), b.file(), b, candidates, decision, seen, callersBefore));
         }
         return new BatchResult(summary.files(), summary.indexed(), summary.removed(), kinds, queued, summary.errors(),
                 Duration.ofNanos(System.nanoTime() - start), rescan ? Set.of("(rescan)") : files);
@@ -142,6 +143,8 @@ public final class ChangePipeline {
         private final List<DiffBundle> bundles = Collections.synchronizedList(new ArrayList<>());
         private final java.util.Set<String> removedFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.Set<String> storedFiles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Each changed file's nodes' callers as stored before the change (the reference index re-resolves them after). */
+        private final Map<String, List<String>> callersBefore = new java.util.concurrent.ConcurrentHashMap<>();
         private final java.util.function.BooleanSupplier stopping;
 
         Collector(java.util.function.BooleanSupplier stopping) {
@@ -166,6 +169,7 @@ public final class ChangePipeline {
             found.forEach(b -> outdated.put(b.nodeId(), b.docstringOutdated()));
             Map<String, NodeState> old = new HashMap<>();
             change.before().forEach(n -> old.put(n.id().toString(), n));
+            change.before().forEach(n -> callersBefore.put(n.id().toString(), n.callers()));
             List<NodeState> out = new ArrayList<>(change.after().size());
             for (NodeState n : change.after()) {
                 String id = n.id().toString();

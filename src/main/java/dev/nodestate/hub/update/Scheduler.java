@@ -99,6 +99,24 @@ public final class Scheduler implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Told after a node's job has run and its results are stored: the change, the tools that ran, what they reported
+     * without storing it (a top-level {@code "report"}, or a list such as list_exports'), and the node's callers as
+     * they were stored before the change.
+     */
+    public interface JobListener {
+        void done(dev.nodestate.hub.diff.DiffBundle change, List<String> toolsRun, Map<String, JsonNode> reports,
+                List<String> callersBefore);
+    }
+
+    private volatile JobListener listener;
+
+    /** Where finished node jobs are told (the impact builder). */
+    public Scheduler withJobListener(JobListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
     /** Queues a node's approved updates (or traces it at once when nothing was approved). */
     void submit(UpdateJob job) {
         if (job.decision().approved().isEmpty()) {
@@ -191,12 +209,22 @@ public final class Scheduler implements AutoCloseable {
     private void runNodeJob(UpdateJob job) {
         List<TraceEntry.ToolRun> runs = new ArrayList<>();
         Map<String, Map<String, UnaryOperator<NodeState>>> byFile = new LinkedHashMap<>();
+        Map<String, JsonNode> reports = new LinkedHashMap<>();
         for (Decision.Verdict v : job.decision().approved()) {
-            runs.add(runTool(v.candidate(), job.nodeId(), job.file(), byFile, job.seen()));
+            runs.add(runTool(v.candidate(), job.nodeId(), job.file(), byFile, job.seen(), reports));
         }
         apply(byFile);
         boolean failed = runs.stream().anyMatch(r -> r.outcome().equals("failed"));
         record(job, runs, failed ? "failed" : "updated");
+        JobListener l = listener;
+        if (l != null && job.change() != null) {
+            try {
+                l.done(job.change(), runs.stream().filter(r -> !r.outcome().equals("failed")).map(TraceEntry.ToolRun::tool).toList(),
+                        reports, job.callersBefore());
+            } catch (RuntimeException e) {
+                System.err.println("hub: after the update of " + job.nodeId() + ": " + e);
+            }
+        }
     }
 
     private void runFileJob(String file, Set<String> toolNames) {
@@ -205,7 +233,7 @@ public final class Scheduler implements AutoCloseable {
         for (NodeState node : store.byFile(file)) {
             for (String tool : toolNames) {
                 Candidate c = new Candidate(node.id().toString(), tool, Map.of(), 0, "queue full: file-level work", "(collapsed)", "");
-                runs.add(runTool(c, c.nodeId(), file, byFile, Instant.now()));
+                runs.add(runTool(c, c.nodeId(), file, byFile, Instant.now(), new HashMap<>()));
             }
         }
         apply(byFile);
@@ -215,7 +243,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Runs one tool for one node, collecting its field changes per file; never throws for a tool failure. */
     private TraceEntry.ToolRun runTool(Candidate c, String nodeId, String file,
-            Map<String, Map<String, UnaryOperator<NodeState>>> byFile, Instant seen) {
+            Map<String, Map<String, UnaryOperator<NodeState>>> byFile, Instant seen, Map<String, JsonNode> reports) {
         if (detectionTools.contains(c.tool())) {
             return new TraceEntry.ToolRun(c.tool(), 0, "from change detection", List.of(), null);
         }
@@ -250,6 +278,13 @@ public final class Scheduler implements AutoCloseable {
                     throw new IllegalArgumentException(refused.getMessage());
                 }
                 return new TraceEntry.ToolRun(c.tool(), millis(start), "applied", List.of("skeleton"), null, true);
+            }
+            if (result != null && result.isArray()) {
+                reports.put(c.tool(), result); // a list (list_exports' surfaces): for people and the impact page, never stored
+                return new TraceEntry.ToolRun(c.tool(), millis(start), "reported", List.of(), null, false);
+            }
+            if (result != null && result.has("report")) {
+                reports.put(c.tool(), result.get("report"));
             }
             Map<String, Map<String, Object>> changes = changes(c.tool(), nodeId, result);
             List<String> fields = new ArrayList<>();

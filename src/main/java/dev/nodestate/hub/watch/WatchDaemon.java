@@ -101,7 +101,8 @@ public final class WatchDaemon {
                     if (stopping) {
                         return;
                     }
-                    scheduler.withAnalysis(analysis).withTestRecords(new dev.nodestate.hub.testrun.TestRecords(root));
+                    scheduler.withAnalysis(analysis).withTestRecords(new dev.nodestate.hub.testrun.TestRecords(root))
+                            .withJobListener(new dev.nodestate.hub.impact.ImpactWatch(root, store));
                     CrossFileAnalysis.Summary refs = analysis.catchUp(cold, options.lanes(), line -> { });
                     if (refs != null && refs.files() > 0) {
                         err.println("hub: " + refs.describe());

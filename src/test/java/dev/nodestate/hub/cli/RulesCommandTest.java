@@ -27,7 +27,7 @@ class RulesCommandTest {
         Result r = hub("rules", "--tools", TOOLS, "--rules", "rules", "check");
         assertEquals(0, r.code(), r.err());
         assertEquals(0, r.out().lines().filter(l -> l.contains(": warning: ")).count(), r.out());
-        assertTrue(r.err().contains("8 rule(s): 0 error(s), 0 warning(s)"), r.err());
+        assertTrue(r.err().contains("9 rule(s): 0 error(s), 0 warning(s)"), r.err());
     }
 
     @Test
@@ -97,6 +97,7 @@ class RulesCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("calc.py::Calculator.add: changed python function in calc.py"), r.out());
         assertTrue(r.out().contains("fired    python-signature-changed"), r.out());
+        assertTrue(r.out().contains("fired    public-api-changed"), r.out());
         assertTrue(r.out().contains("    ok   structural: needs signature_changed, was signature_changed, parameters_changed, "
                 + "docstring_outdated"), r.out());
         assertTrue(r.out().contains("    FAIL complexity_delta: needs |Δ| ≥ 2, was +1"), r.out());
@@ -108,12 +109,13 @@ class RulesCommandTest {
         assertEquals("changed", json.get("change").get("kind").asText());
         List<String> tools = new java.util.ArrayList<>();
         json.get("candidates").forEach(c -> tools.add(c.get("tool").asText()));
-        assertEquals(List.of("extract_signatures", "find_callers", "generate_test_skeleton", "run_single_test"), tools);
+        assertEquals(List.of("extract_signatures", "find_callers", "list_exports", "find_tests", "search_similar",
+                "generate_test_skeleton", "run_single_test"), tools, "public-api-changed asks for the impact page's views");
         JsonNode candidate = json.get("candidates").get(0);
         assertEquals("extract_signatures", candidate.get("tool").asText());
         assertEquals("calc.py", candidate.get("args").get("file_paths").get(0).asText());
         assertTrue(candidate.get("source").asText().startsWith("rules/default.yaml:"));
-        JsonNode complexity = json.get("rules").get(2);
+        JsonNode complexity = json.get("rules").get(3);
         assertEquals("complexity-changed", complexity.get("rule").asText());
         assertEquals(false, complexity.get("fired").asBoolean());
         assertEquals("+1", complexity.get("checks").get(1).get("actual").asText());
