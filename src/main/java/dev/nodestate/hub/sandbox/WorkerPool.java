@@ -78,6 +78,8 @@ public final class WorkerPool implements Sandbox {
             throw new IllegalArgumentException("need at least one worker and no negative spares, got " + options);
         }
         WorkerPool pool = new WorkerPool(options, command(options), log);
+        // the JVM may exit while the command's thread is still unwinding to close(): workers go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(pool::close, "hub-worker-kill"));
         AtomicInteger left = new AtomicInteger(options.lanes());
         for (int i = 0; i < options.lanes(); i++) {
             pool.startInto(pool.free, () -> {
