@@ -12,6 +12,7 @@ import java.nio.file.Path;
 final class HubSession implements AutoCloseable {
 
     private PythonRuntime runtime;
+    private dev.nodestate.hub.sandbox.WorkerPool workers;
     private final boolean owned;
 
     /** A session that starts its own runtime on first use (one context: one-shot commands are sequential). */
@@ -84,6 +85,21 @@ final class HubSession implements AutoCloseable {
         return runtime;
     }
 
+    /**
+     * Where the long-running hub runs tools: worker processes it can kill ({@link dev.nodestate.hub.sandbox.WorkerPool}),
+     * started in the background; {@code HUB_WORKERS=0} runs them in this JVM instead. A session on a shared runtime
+     * (tests in one JVM) keeps using it.
+     */
+    dev.nodestate.hub.sandbox.Sandbox workers(int lanes, java.util.function.Consumer<String> log) {
+        if (!owned || "0".equals(System.getenv("HUB_WORKERS"))) {
+            return runtime(lanes);
+        }
+        if (workers == null) {
+            workers = dev.nodestate.hub.sandbox.WorkerPool.start(dev.nodestate.hub.sandbox.WorkerPool.Options.defaults(lanes), log);
+        }
+        return workers;
+    }
+
     PymChecker checker(Externals offered) {
         return new PymChecker(runtime(), offered);
     }
@@ -98,6 +114,9 @@ final class HubSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (owned && workers != null) {
+            workers.close();
+        }
         if (owned && runtime != null) {
             runtime.close();
         }

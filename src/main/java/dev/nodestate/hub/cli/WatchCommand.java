@@ -81,7 +81,10 @@ final class WatchCommand implements Callable<Integer> {
         Path rules = HubSession.rulesDir(root, rulesDir);
         try (HubSession session = main.session()) {
             WatchDaemon daemon = new WatchDaemon(new WatchDaemon.Options(root, tools, rules, lanes, quietMillis, maxMillis,
-                    maxBytes, budget, queue, HubSession.triageDir(root, triageDir)), session.runtime(lanes), err);
+                    maxBytes, budget, queue, HubSession.triageDir(root, triageDir)), session.workers(lanes, message -> {
+                        err.println("hub: " + message);
+                        err.flush();
+                    }), err);
             Thread hook = new Thread(() -> {
                 err.println("hub: stopping");
                 err.flush();

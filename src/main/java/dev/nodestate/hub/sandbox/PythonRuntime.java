@@ -34,7 +34,7 @@ import org.graalvm.polyglot.Source;
  * context per core by default) serves tool runs from any number of threads; no polyglot value
  * leaves this package.
  */
-public final class PythonRuntime implements AutoCloseable {
+public final class PythonRuntime implements Sandbox {
 
     /** Limits for host-owned guest work on untrusted source (checking, compiling). */
     static final Limits HOST_WORK = new Limits(512L << 20, Duration.ofSeconds(20), 400);
@@ -113,6 +113,7 @@ public final class PythonRuntime implements AutoCloseable {
         return this;
     }
 
+    @Override
     public int laneCount() {
         return lanes.size();
     }
@@ -123,7 +124,7 @@ public final class PythonRuntime implements AutoCloseable {
         return name.toLowerCase().contains("interpret") ? "interpreter" : "optimizing (" + name + ")";
     }
 
-    /** Runs the guest checker on a script; returns its outline as JSON. */
+    @Override
     public JsonNode outline(String source, String filename) {
         Outcome o = onLane(Entry.CHECK, HOST_WORK, null, source, filename);
         if (o.text() == null) {
@@ -146,7 +147,7 @@ public final class PythonRuntime implements AutoCloseable {
         return JSON.createObjectNode().put("failure", "execution").put("type", "HostError").put("message", message).toString();
     }
 
-    /** Runs a tool. Returns the result or throws a {@link ToolException} saying which error it was. */
+    @Override
     public GuestResult run(GuestRun r) {
         Lane lane = borrow();
         try {

@@ -3,7 +3,7 @@ package dev.nodestate.hub.tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nodestate.hub.sandbox.Finding;
 import dev.nodestate.hub.sandbox.Limits;
-import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.sandbox.Sandbox;
 import dev.nodestate.hub.tool.PymTool.ExternalSpec;
 import dev.nodestate.hub.tool.PymTool.InputSpec;
 import dev.nodestate.hub.tool.PymTool.ParamSpec;
@@ -29,10 +29,10 @@ public final class PymChecker {
 
     private static final Pattern LIMITS = Pattern.compile("^#\\s*limits\\s*:(.*)$", Pattern.MULTILINE);
 
-    private final PythonRuntime runtime;
+    private final Sandbox runtime;
     private final Externals offered;
 
-    public PymChecker(PythonRuntime runtime, Externals offered) {
+    public PymChecker(Sandbox runtime, Externals offered) {
         this.runtime = runtime;
         this.offered = offered;
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodestate.hub.sandbox.GuestResult;
 import dev.nodestate.hub.sandbox.GuestRun;
 import dev.nodestate.hub.sandbox.Limits;
-import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.sandbox.Sandbox;
 import dev.nodestate.hub.sandbox.ToolError;
 import dev.nodestate.hub.sandbox.ToolException;
 import dev.nodestate.hub.tool.PymTool.ExternalSpec;
@@ -25,9 +25,9 @@ public final class ToolHost {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final PythonRuntime runtime;
+    private final Sandbox runtime;
 
-    public ToolHost(PythonRuntime runtime) {
+    public ToolHost(Sandbox runtime) {
         this.runtime = runtime;
     }
 

@@ -6,7 +6,7 @@ import dev.nodestate.hub.refs.CrossFileAnalysis;
 import dev.nodestate.hub.lang.JavaReferences;
 import dev.nodestate.hub.markdown.MarkdownPages;
 import dev.nodestate.hub.rules.RulesRegistry;
-import dev.nodestate.hub.sandbox.PythonRuntime;
+import dev.nodestate.hub.sandbox.Sandbox;
 import dev.nodestate.hub.serve.HubServer;
 import dev.nodestate.hub.store.NodeStore;
 import dev.nodestate.hub.tool.Externals;
@@ -39,14 +39,14 @@ public final class WatchDaemon {
     }
 
     private final Options options;
-    private final PythonRuntime runtime;
+    private final Sandbox runtime;
     private final PrintWriter err;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Debouncer debouncer;
     private volatile java.time.Instant lastUpdate;
 
-    public WatchDaemon(Options options, PythonRuntime runtime, PrintWriter err) {
+    public WatchDaemon(Options options, Sandbox runtime, PrintWriter err) {
         this.options = options;
         this.runtime = runtime;
         this.err = err;
