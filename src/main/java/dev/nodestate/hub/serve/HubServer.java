@@ -178,6 +178,12 @@ public final class HubServer implements AutoCloseable {
         return this;
     }
 
+    /** Serves rules_explain with the hub's rules in service (without it rules_explain is refused). */
+    public HubServer withRules(dev.nodestate.hub.rules.RulesRegistry rules, NodeStore store) {
+        requests.rules(new RulesRequests(store, rules));
+        return this;
+    }
+
     private void accept() {
         while (!closed) {
             SocketChannel ch;

@@ -27,7 +27,8 @@ import java.util.Optional;
  * Answers one decoded request (a JSON object with a {@code type}) with one JSON document. Never
  * throws: every problem becomes {@code {"error": "..."}}. Types: health, status, get_context (the
  * seed's shape), get_node, search, callers, callees, tests, similar, context, hint, resolve (an
- * abbreviated id, as {@code hub show} takes it), ids (every node id, for completion), run_tool ({@link ToolRequests}).
+ * abbreviated id, as {@code hub show} takes it), ids (every node id, for completion), run_tool ({@link ToolRequests}),
+ * rules_explain ({@link RulesRequests}).
  */
 final class Requests {
 
@@ -37,7 +38,7 @@ final class Requests {
             .build();
 
     static final List<String> TYPES = List.of("health", "status", "get_context", "get_node", "search", "callers",
-            "callees", "tests", "similar", "context", "hint", "resolve", "ids", "run_tool", "failure_context");
+            "callees", "tests", "similar", "context", "hint", "resolve", "ids", "run_tool", "failure_context", "rules_explain");
 
     private final Path root;
     private final NodeStore store;
@@ -110,6 +111,7 @@ final class Requests {
                 case "ids" -> ids();
                 case "failure_context" -> failureContext(req);
                 case "run_tool" -> runTool(req);
+                case "rules_explain" -> rulesExplain(req);
                 default -> error("Unknown request type: " + (req.has("type") ? req.get("type").toString() : "(none)")
                         + "; types: " + String.join(", ", TYPES));
             };
@@ -348,6 +350,18 @@ final class Requests {
             }
         }
         return t == null ? ToolRequests.none() : t.run(req);
+    }
+
+    private volatile RulesRequests rulesRequests;
+
+    void rules(RulesRequests rules) {
+        this.rulesRequests = rules;
+    }
+
+    /** rules_explain ({@link RulesRequests}): the hub's last good rules on a node's last change. */
+    private String rulesExplain(JsonNode req) {
+        RulesRequests r = rulesRequests;
+        return r == null ? RulesRequests.none() : r.explain(req);
     }
 
     void analysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {

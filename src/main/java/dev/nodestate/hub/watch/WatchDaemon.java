@@ -120,6 +120,7 @@ public final class WatchDaemon {
                     analysis.bind(tools, host, externals);
                     this.scheduler = scheduler;
                     server.withTools(tools, host, externals, options.toolsDir());
+                    server.withRules(rules, store);
                     toolsLoaded = true;
                     if (stopping) {
                         return;
