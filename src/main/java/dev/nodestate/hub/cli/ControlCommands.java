@@ -50,15 +50,15 @@ final class ControlCommands {
                             .put("pid", pid.isPresent() ? pid.getAsLong() : null).toString());
                 }
                 throw new HubException(ExitCode.NOT_FOUND, pid.isPresent()
-                        ? "hub pid " + pid.getAsLong() + " holds " + root + " but its socket does not answer (still indexing?)"
+                        ? "hub pid " + pid.getAsLong() + " holds " + root + " but its socket does not answer (still opening the store, or stuck: `hub stop` and start it again)"
                         : "no hub is running on " + root + "; start one with `hub watch " + root + "`");
             }
             JsonNode s = status.get();
             if (json) {
                 out.println(s.toString());
             } else {
-                out.printf("hub running on %s (pid %d, up %.0f s)%n", s.path("root").asText(), s.path("pid").asLong(),
-                        s.path("uptime_seconds").asDouble());
+                out.printf("hub running on %s (pid %d, up %.0f s): %s%n", s.path("root").asText(), s.path("pid").asLong(),
+                        s.path("uptime_seconds").asDouble(), s.path("phase").asText("serving"));
                 out.printf("  %d files, %d nodes; last update %s; %d job(s) queued; socket %s%n", s.path("files").asLong(),
                         s.path("nodes").asLong(), s.path("last_update").asText("never"), s.path("queue_depth").asInt(),
                         s.path("socket").asText());

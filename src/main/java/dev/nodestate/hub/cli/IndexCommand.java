@@ -48,7 +48,7 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON on stdout.")
     boolean json;
 
-    @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Skip larger files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Skip larger files, each said on stderr (default: ${DEFAULT-VALUE}; at most " + Discovery.MAX_BYTES_CEILING + ", see README \"Large files\").")
     long maxBytes = Discovery.DEFAULT_MAX_BYTES;
 
     @Option(names = "--tools", paramLabel = "DIR", description = "Tools directory (default: the hub's tools/).")
@@ -60,6 +60,7 @@ final class IndexCommand implements Callable<Integer> {
         if (!Files.isDirectory(root)) {
             throw new HubException(ExitCode.NOT_FOUND, "no such directory: " + root);
         }
+        Discovery.checkedMaxBytes(maxBytes);
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, System.console() != null && System.console().isTerminal() && !json);
         Indexer.Summary s;
@@ -117,9 +118,10 @@ final class IndexCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().println(Json.pretty(doc));
         } else {
-            err.printf("indexed %s: %d files (%d re-extracted, %d failed, %d unchanged, %d removed), %d nodes, %d skipped, %d errors, %d pages written, %.1f s%n",
-                    root, s.files(), s.indexed(), s.failed().size(), s.unchanged(), s.removed(), s.nodes(), s.skipped(), s.errors().size(),
-                    s.pagesWritten(), s.elapsed().toMillis() / 1000.0);
+            err.printf("indexed %s: %d files (%d re-extracted, %d failed, %d unchanged, %d removed), %d nodes, %d skipped (%d too large), %d errors, %d pages written, %.1f s%n",
+                    root, s.files(), s.indexed(), s.failed().size(), s.unchanged(), s.removed(), s.nodes(), s.skipped(), s.tooLarge().size(),
+                    s.errors().size(), s.pagesWritten(), s.elapsed().toMillis() / 1000.0);
+            s.tooLarge().forEach(t -> err.println("  " + t.describe()));
             s.errors().forEach(e -> err.println("  error: " + e));
             s.failed().forEach((file, why) -> err.println("  failed: " + file + ": " + why));
             if (refs == null && analysisWanted) {

@@ -1,21 +1,24 @@
 package dev.nodestate.hub.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodestate.hub.HubException;
 import dev.nodestate.hub.HubException.ExitCode;
 import dev.nodestate.hub.diff.DiffBundle;
-import dev.nodestate.hub.rules.Candidate;
 import dev.nodestate.hub.rules.Condition;
-import dev.nodestate.hub.rules.Evaluation;
+import dev.nodestate.hub.rules.Explanation;
 import dev.nodestate.hub.rules.Rule;
 import dev.nodestate.hub.rules.RuleSet;
+import dev.nodestate.hub.serve.HubClient;
 import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.store.NodeStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -156,7 +159,9 @@ final class RulesCommand implements Runnable {
 
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = "Evaluate the rules on a node's last recorded change and show, per rule, each condition "
-                    + "(needed vs seen) and the candidates. Exits 3 when no change is recorded for the node.")
+                    + "(needed vs seen) and the candidates. With a hub running, its last good rules (and a warning when "
+                    + "the rules on disk differ or do not load); else the rules on disk. Exits 3 when no change is "
+                    + "recorded for the node.")
     static final class Explain implements Callable<Integer> {
         @ParentCommand
         RulesCommand parent;
@@ -199,29 +204,52 @@ final class RulesCommand implements Runnable {
                 throw new HubException(ExitCode.FAILURE, "the stored last change of " + id + " is not a valid diff bundle: "
                         + e.getOriginalMessage(), e);
             }
-            RuleSet set = parent.load(root);
-            Evaluation evaluation = set.evaluate(change, state);
-            if (json) {
-                ObjectNode doc = Json.MAPPER.createObjectNode().put("node_id", id).put("rules_dir", set.directory().toString());
-                doc.set("change", Json.MAPPER.valueToTree(change));
-                doc.set("candidates", Json.MAPPER.valueToTree(evaluation.candidates()));
-                doc.set("rules", Json.MAPPER.valueToTree(evaluation.rules()));
-                out.println(Json.pretty(doc));
-            } else {
-                out.printf("%s: %s %s %s in %s%n", id, change.kind() == null ? "?" : change.kind().name().toLowerCase(Locale.ROOT),
-                        change.language(), change.nodeType() == null ? "node" : change.nodeType().name().toLowerCase(Locale.ROOT),
-                        change.file());
-                out.printf("rules: %s (%d rule(s), %d fired)%n", set.directory(), set.rules().size(), evaluation.fired().size());
-                evaluation.explain().forEach(out::println);
-                out.printf("candidates (%d):%n", evaluation.candidates().size());
-                for (Candidate c : evaluation.candidates()) {
-                    out.printf("  %3d %-20s %s  [%s]%s%n", c.priority(), c.tool(), c.reason(), c.source(),
-                            c.args().isEmpty() ? "" : "  args " + c.args());
-                }
+            PrintWriter err = spec.commandLine().getErr();
+            Optional<JsonNode> hub = HubClient.explainInHub(root, id);
+            String hubDir = hub.filter(r -> !r.has("error")).map(r -> r.path("rules_dir").asText()).orElse(null);
+            if (hubDir != null && parent.rulesDir != null && !parent.rulesDir(root).equals(Path.of(hubDir))) {
+                err.printf("the running hub (pid %d) uses the rules in %s, not --rules %s: explaining with %s as on disk%n",
+                        hub.get().path("pid").asLong(), hubDir, parent.rulesDir(root), parent.rulesDir(root));
+                hubDir = null;
             }
-            // explaining still works with the valid rules; the errors are only reported
-            reportErrors(set, spec);
+            if (hubDir == null) {
+                err.println(hub.map(r -> r.has("error") ? "the running hub cannot explain (" + r.path("error").asText() + "): "
+                        : "").orElse("no hub runs for " + root + ": ") + "explaining with the rules on disk");
+                RuleSet set = parent.load(root);
+                Explanation e = Explanation.of(id, change, state, set, "on disk", null, null);
+                print(out, json ? List.of(Json.pretty(e.json(Json.MAPPER))) : e.text());
+                // explaining still works with the valid rules; the errors are only reported
+                reportErrors(set, spec);
+                return 0;
+            }
+            JsonNode reply = hub.get();
+            print(out, json ? List.of(Json.pretty(reply.get("explain")))
+                    : Json.MAPPER.convertValue(reply.get("text"), new TypeReference<List<String>>() { }));
+            warnIfDiskDiffers(Path.of(hubDir), reply, change, state, err);
             return 0;
+        }
+
+        private static void print(PrintWriter out, List<String> lines) {
+            lines.forEach(out::println);
+        }
+
+        /** Warns on stderr when the rules on disk do not load or would explain this change differently. */
+        private void warnIfDiskDiffers(Path dir, JsonNode reply, DiffBundle change, NodeState state, PrintWriter err) {
+            String hub = "the running hub (pid " + reply.path("pid").asLong() + ") explained with its last good rules";
+            RuleSet disk;
+            try {
+                disk = RuleSet.load(dir, HubSession.toolNames(parent.toolsDir)::contains);
+            } catch (HubException e) {
+                err.println(hub + "; the rules on disk do not load: " + e.getMessage());
+                return;
+            }
+            if (disk.hasErrors()) {
+                err.printf("%s; the rules on disk have %d error(s), so the hub keeps its last good rules until they are fixed"
+                        + " (run `hub rules check`):%n", hub, disk.errors().size());
+                disk.errors().forEach(p -> err.println("  " + p.describe()));
+            } else if (!Json.MAPPER.valueToTree(disk.evaluate(change, state).rules()).equals(reply.path("explain").path("rules"))) {
+                err.println(hub + "; the rules on disk in " + dir + " differ (the hub has not reloaded them yet)");
+            }
         }
     }
 }

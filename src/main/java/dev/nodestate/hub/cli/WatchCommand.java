@@ -61,7 +61,7 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--queue", paramLabel = "N", description = "Node jobs queued before work collapses per file (default: ${DEFAULT-VALUE}).")
     int queue = 10_000;
 
-    @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Skip larger files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Skip larger files, each said on stderr (default: ${DEFAULT-VALUE}; at most " + Discovery.MAX_BYTES_CEILING + ", see README \"Large files\").")
     long maxBytes = Discovery.DEFAULT_MAX_BYTES;
 
     @Override
@@ -73,6 +73,7 @@ final class WatchCommand implements Callable<Integer> {
         if (quietMillis < 0 || maxMillis < quietMillis || budget < 1 || queue < 1) {
             throw new HubException(ExitCode.USAGE, "need 0 <= --quiet-ms <= --max-delay-ms, --budget >= 1 and --queue >= 1");
         }
+        Discovery.checkedMaxBytes(maxBytes);
         dev.nodestate.hub.watch.PidFile.refuseIfRunning(root); // before spending seconds on starting Python
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -81,7 +82,7 @@ final class WatchCommand implements Callable<Integer> {
         Path rules = HubSession.rulesDir(root, rulesDir);
         try (HubSession session = main.session()) {
             WatchDaemon daemon = new WatchDaemon(new WatchDaemon.Options(root, tools, rules, lanes, quietMillis, maxMillis,
-                    maxBytes, budget, queue, HubSession.triageDir(root, triageDir)), session.workers(lanes, message -> {
+                    maxBytes, budget, queue, HubSession.triageDir(root, triageDir)), () -> session.workers(lanes, message -> {
                         err.println("hub: " + message);
                         err.flush();
                     }), err);
@@ -104,10 +105,12 @@ final class WatchCommand implements Callable<Integer> {
                     err.printf("hub: indexed %d files (%d re-extracted, %d removed), %d nodes, %d errors in %.1f s%n",
                             s.files(), s.indexed(), s.removed(), s.nodes(), s.errors().size(), s.elapsed().toMillis() / 1000.0);
                     s.errors().forEach(e -> err.println("  error: " + e));
+                    s.tooLarge().forEach(t -> err.println("hub: " + t.describe()));
                     err.flush();
                     if (json) {
                         out.println(dev.nodestate.hub.trace.TraceLog.line(Map.of("event", "indexed", "files", s.files(),
-                                "nodes", s.nodes(), "errors", s.errors(), "elapsed_ms", s.elapsed().toMillis())));
+                                "nodes", s.nodes(), "errors", s.errors(), "elapsed_ms", s.elapsed().toMillis(),
+                                "too_large", s.tooLarge())));
                         out.flush();
                     }
                 }, batch -> report(batch, out, err));
@@ -128,11 +131,12 @@ final class WatchCommand implements Callable<Integer> {
         err.printf("hub: %d file(s): %d re-extracted, %d removed; nodes: %s; %d update(s) queued (%d ms)%n",
                 b.files() + b.removedFiles(), b.reextracted(), b.removedFiles(), kinds, b.queued(), b.elapsed().toMillis());
         b.errors().forEach(e -> err.println("  error: " + e));
+        b.tooLarge().forEach(t -> err.println("hub: " + t.describe()));
         err.flush();
         if (json) {
             out.println(dev.nodestate.hub.trace.TraceLog.line(Map.of("event", "batch", "paths", b.paths(),
                     "reextracted", b.reextracted(), "removed_files", b.removedFiles(), "changes", b.changes(),
-                    "queued", b.queued(), "errors", b.errors(), "elapsed_ms", b.elapsed().toMillis())));
+                    "queued", b.queued(), "errors", b.errors(), "elapsed_ms", b.elapsed().toMillis(), "too_large", b.tooLarge())));
             out.flush();
         }
     }

@@ -29,12 +29,48 @@ public final class Discovery {
 
     public static final long DEFAULT_MAX_BYTES = 1L << 20;
 
+    /**
+     * The largest {@code --max-file-size} accepted. A file is read whole, parsed in the host and its outline handed to
+     * the extraction tools, whose cost grows faster than the file (README "Large files", bench/large-files.sh: a generated 2 MB
+     * Python file took 106 s and 2.3 GB RSS to index, a 5 MB one had not finished after 150 s at 4.9 GB); and {@code read_file} returns at most 8 MB, so nothing larger could be extracted anyway.
+     */
+    public static final long MAX_BYTES_CEILING = 2L << 20;
+
+    /** {@code maxBytes} when it is a usable file-size limit; otherwise a usage error saying what the ceiling is and why. */
+    public static long checkedMaxBytes(long maxBytes) {
+        if (maxBytes < 1 || maxBytes > MAX_BYTES_CEILING) {
+            throw new dev.nodestate.hub.HubException(dev.nodestate.hub.HubException.ExitCode.USAGE, "--max-file-size " + maxBytes
+                    + " is " + (maxBytes < 1 ? "not a size" : "over the ceiling of " + MAX_BYTES_CEILING + " bytes ("
+                    + size(MAX_BYTES_CEILING) + ")") + ": give 1.." + MAX_BYTES_CEILING + ". Larger files cost the hub"
+                    + " more than they are worth (a 5 MB Python file took minutes and gigabytes to index; README \"Large"
+                    + " files\") and tools cannot read a file over 8 MB (read_file's cap)");
+        }
+        return maxBytes;
+    }
+
+    /** A source file left out because it is larger than the limit: said to the user, counted, shown by {@code hub status}. */
+    public record TooLarge(String path, long bytes, long limit) {
+        /** One line for stderr: the file, its size, the limit and how to raise it. */
+        public String describe() {
+            return "skipped " + path + ": " + size(bytes) + " (" + bytes + " bytes) is over the file-size limit of " + size(limit)
+                    + (limit < MAX_BYTES_CEILING ? "; raise it with --max-file-size BYTES (at most " + MAX_BYTES_CEILING + ")"
+                    : "; no larger limit is accepted (README \"Large files\")");
+        }
+    }
+
+    /** {@code bytes} in KB or MB, one decimal. */
+    static String size(long bytes) {
+        return bytes >= 1L << 20 ? String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20))
+                : String.format(java.util.Locale.ROOT, "%.1f KB", bytes / 1024.0);
+    }
+
     /** A source file found, with its bytes read once (the indexer hashes and passes them on). */
     public record Source(String path, String language, byte[] bytes) {
     }
 
     /** What was found and what was skipped, with examples of each skip. */
-    public record Result(List<Source> sources, Map<String, Integer> skipped, Map<String, List<String>> examples) {
+    public record Result(List<Source> sources, Map<String, Integer> skipped, Map<String, List<String>> examples,
+                         List<TooLarge> tooLarge) {
         public int skippedTotal() {
             return skipped.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -45,7 +81,7 @@ public final class Discovery {
 
     public Discovery(Path root, long maxBytes) {
         this.root = root.toAbsolutePath().normalize();
-        this.maxBytes = maxBytes;
+        this.maxBytes = checkedMaxBytes(maxBytes);
     }
 
     public static String languageOf(String path) {
@@ -56,6 +92,7 @@ public final class Discovery {
         List<Source> sources = new ArrayList<>();
         Map<String, Integer> skipped = new TreeMap<>();
         Map<String, List<String>> examples = new TreeMap<>();
+        List<TooLarge> tooLarge = new ArrayList<>();
         Deque<Path> dirs = new ArrayDeque<>();
         Map<Path, List<GitIgnore>> ignores = new java.util.HashMap<>();
         dirs.push(root);
@@ -99,19 +136,26 @@ public final class Discovery {
                 Object verdict = read(child, relative, language);
                 if (verdict instanceof Source source) {
                     sources.add(source);
+                } else if (verdict instanceof TooLarge large) {
+                    tooLarge.add(large);
+                    skip(skipped, examples, "over the file-size limit", relative);
                 } else {
                     skip(skipped, examples, (String) verdict, relative);
                 }
             }
         }
         sources.sort(java.util.Comparator.comparing(Source::path));
-        return new Result(sources, skipped, examples);
+        return new Result(sources, skipped, examples, List.copyOf(tooLarge));
     }
 
-    /** A source file's bytes, or the reason it is skipped (size, binary, encoding). */
+    /**
+     * A source file's bytes, a {@link TooLarge} (judged by its size alone: nothing is read), or the reason it is skipped
+     * (binary, encoding).
+     */
     private Object read(Path file, String relative, String language) throws IOException {
-        if (Files.size(file) > maxBytes) {
-            return "over " + (maxBytes >> 10) + " KB";
+        long size = Files.size(file);
+        if (size > maxBytes) {
+            return new TooLarge(relative, size, maxBytes);
         }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -129,22 +173,27 @@ public final class Discovery {
      * itself, too large, binary or not UTF-8).
      */
     public java.util.Optional<Source> inspect(String relative) {
+        return judge(relative) instanceof Source source ? java.util.Optional.of(source) : java.util.Optional.empty();
+    }
+
+    /** What {@link #scan} would make of one path: a {@link Source}, a {@link TooLarge}, a skip reason, or null (not a source). */
+    Object judge(String relative) {
         Path file = root.resolve(relative).normalize();
         String language = languageOf(relative);
         if (language == null || !file.startsWith(root) || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return java.util.Optional.empty();
+            return null;
         }
         if (!isWatched(file.getParent())) {
-            return java.util.Optional.empty();
+            return null;
         }
         List<GitIgnore> chain = chain(file.getParent());
         if (isIgnored(chain, file.getParent(), file, false)) {
-            return java.util.Optional.empty();
+            return null;
         }
         try {
-            return read(file, relative, language) instanceof Source source ? java.util.Optional.of(source) : java.util.Optional.empty();
+            return read(file, relative, language);
         } catch (IOException e) {
-            return java.util.Optional.empty(); // vanished or unreadable: treated like a missing file
+            return null; // vanished or unreadable: treated like a missing file
         }
     }
 

@@ -58,7 +58,8 @@ public final class Indexer {
     /** What a run did. */
     public record Summary(int files, int indexed, int unchanged, int removed, int nodes, int skipped,
                           Map<String, Integer> skippedBy, Map<String, List<String>> skippedExamples,
-                          List<String> errors, int pagesWritten, Duration elapsed, Map<String, String> failed) {
+                          List<String> errors, int pagesWritten, Duration elapsed, Map<String, String> failed,
+                          List<Discovery.TooLarge> tooLarge) {
 
         /** Files whose extraction failed for another reason than a syntax error of their own (a tool failure, unreadable, deleted). */
         public Map<String, String> failedOtherwise() {
@@ -159,7 +160,7 @@ public final class Indexer {
         Applied applied = apply(changed.values(), gone, NodeState.Source.COLD_START, progress, listener);
         return new Summary(found.sources().size(), changed.size() - applied.failed().size(), unchanged, gone.size(), applied.nodes(),
                 found.skippedTotal(), found.skipped(), found.examples(), applied.errors(), applied.pages() + repaired,
-                Duration.ofNanos(System.nanoTime() - start), applied.failed());
+                Duration.ofNanos(System.nanoTime() - start), applied.failed(), found.tooLarge());
     }
 
     /**
@@ -173,8 +174,13 @@ public final class Indexer {
         List<Discovery.Source> changed = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         int unchanged = 0;
+        List<Discovery.TooLarge> tooLarge = new ArrayList<>();
         for (String path : new java.util.TreeSet<>(paths)) {
-            Optional<Discovery.Source> source = discovery.inspect(path);
+            Object verdict = discovery.judge(path);
+            if (verdict instanceof Discovery.TooLarge large) {
+                tooLarge.add(large); // and forgotten below like any file no longer indexable
+            }
+            Optional<Discovery.Source> source = verdict instanceof Discovery.Source s ? Optional.of(s) : Optional.empty();
             Optional<FileIndex> known = store.getFileIndex(path);
             if (source.isPresent()) {
                 if (known.isPresent() && known.get().fileHash().equals(sha256(source.get().bytes()))) {
@@ -188,7 +194,8 @@ public final class Indexer {
         }
         Applied applied = apply(changed, gone, NodeState.Source.FILE_CHANGE, progress, listener);
         return new Summary(changed.size() + unchanged, changed.size() - applied.failed().size(), unchanged, gone.size(), applied.nodes(), 0,
-                Map.of(), Map.of(), applied.errors(), applied.pages(), Duration.ofNanos(System.nanoTime() - start), applied.failed());
+                Map.of(), Map.of(), applied.errors(), applied.pages(), Duration.ofNanos(System.nanoTime() - start), applied.failed(),
+                List.copyOf(tooLarge));
     }
 
     private record Applied(int nodes, int pages, List<String> errors, Map<String, String> failed) {

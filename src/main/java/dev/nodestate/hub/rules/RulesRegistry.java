@@ -51,6 +51,7 @@ public final class RulesRegistry implements AutoCloseable {
     private final List<Consumer<Update>> listeners = new CopyOnWriteArrayList<>();
     private volatile RuleSet current;
     private volatile RuleSet lastAttempt;
+    private volatile java.time.Instant loadedAt;
     private DirectoryWatch watch;
 
     /**
@@ -65,6 +66,7 @@ public final class RulesRegistry implements AutoCloseable {
         this.lastAttempt = first;
         if (!first.hasErrors()) {
             current = first;
+            loadedAt = java.time.Instant.now();
         }
     }
 
@@ -75,6 +77,11 @@ public final class RulesRegistry implements AutoCloseable {
     /** The rules in service: the last load without errors. */
     public RuleSet current() {
         return current;
+    }
+
+    /** When the rules in service were loaded; null until a first valid load. */
+    public java.time.Instant loadedAt() {
+        return loadedAt;
     }
 
     /** Errors and warnings of the last load attempt (empty when it was clean). */
@@ -101,6 +108,7 @@ public final class RulesRegistry implements AutoCloseable {
         boolean applied = !attempt.hasErrors();
         if (applied) {
             current = attempt;
+            loadedAt = java.time.Instant.now();
         }
         return new Update(attempt, applied, current);
     }

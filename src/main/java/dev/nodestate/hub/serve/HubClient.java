@@ -90,6 +90,21 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Has the running hub of {@code repo} explain its rules in service on a node's last change ({@link RulesRequests}'
+     * rules_explain request): its reply (an {@code "error"} reply too, so the caller can say why it used the disk), or
+     * empty when no hub answers.
+     */
+    public static Optional<JsonNode> explainInHub(Path repo, String nodeId) {
+        Path socket = SocketPath.find(repo.toAbsolutePath().normalize());
+        if (!java.nio.file.Files.exists(socket)) {
+            return Optional.empty();
+        }
+        try (HubClient client = new HubClient(socket, Duration.ofSeconds(5))) {
+            return client.request(Map.of("type", "rules_explain", "node", nodeId));
+        }
+    }
+
     public boolean healthy() {
         return request(Map.of("type", "health")).map(r -> r.path("status").asText().equals("ok")).orElse(false);
     }

@@ -48,6 +48,24 @@ public final class HubServer implements AutoCloseable {
         /** When the hub last finished a batch or the cold start; null before that. */
         Instant lastUpdate();
 
+        /**
+         * What the hub is doing now, for {@code status} and {@code health}: {@code "starting: checking tools"} and the
+         * like while it starts (the socket serves the stored state meanwhile), then {@code "watching"}.
+         */
+        default String phase() {
+            return "serving";
+        }
+
+        /** Source files left out for their size ({@code Discovery.TooLarge}: path, bytes, limit), for {@code status}. */
+        default java.util.Collection<?> tooLarge() {
+            return java.util.List.of();
+        }
+
+        /** True until the hub has loaded its tools: run_tool waits for them (see {@link Requests}) instead of refusing. */
+        default boolean starting() {
+            return false;
+        }
+
         Probe NONE = new Probe() {
             @Override
             public int queueDepth() {
@@ -157,6 +175,12 @@ public final class HubServer implements AutoCloseable {
     public HubServer withTools(dev.nodestate.hub.tool.ToolRegistry tools, dev.nodestate.hub.tool.ToolHost host,
             dev.nodestate.hub.tool.Externals externals, Path toolsDir) {
         requests.tools(new ToolRequests(tools, host, externals, toolsDir));
+        return this;
+    }
+
+    /** Serves rules_explain with the hub's rules in service (without it rules_explain is refused). */
+    public HubServer withRules(dev.nodestate.hub.rules.RulesRegistry rules, NodeStore store) {
+        requests.rules(new RulesRequests(store, rules));
         return this;
     }
 

@@ -27,7 +27,8 @@ import java.util.Optional;
  * Answers one decoded request (a JSON object with a {@code type}) with one JSON document. Never
  * throws: every problem becomes {@code {"error": "..."}}. Types: health, status, get_context (the
  * seed's shape), get_node, search, callers, callees, tests, similar, context, hint, resolve (an
- * abbreviated id, as {@code hub show} takes it), ids (every node id, for completion), run_tool ({@link ToolRequests}).
+ * abbreviated id, as {@code hub show} takes it), ids (every node id, for completion), run_tool ({@link ToolRequests}),
+ * rules_explain ({@link RulesRequests}).
  */
 final class Requests {
 
@@ -37,7 +38,7 @@ final class Requests {
             .build();
 
     static final List<String> TYPES = List.of("health", "status", "get_context", "get_node", "search", "callers",
-            "callees", "tests", "similar", "context", "hint", "resolve", "ids", "run_tool", "failure_context");
+            "callees", "tests", "similar", "context", "hint", "resolve", "ids", "run_tool", "failure_context", "rules_explain");
 
     private final Path root;
     private final NodeStore store;
@@ -58,7 +59,15 @@ final class Requests {
         this.hints = hints;
         this.probe = probe;
         this.clock = clock;
-        this.started = clock.instant();
+        this.started = processStart();
+    }
+
+    /**
+     * When this process started: {@code status}'s uptime counts from here, not from when the socket came up (a hub
+     * serves before its tools are loaded; the uptime of a restarted hub is its own, whatever it did first).
+     */
+    private static Instant processStart() {
+        return Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
     }
 
     void socket(Path socket) {
@@ -101,10 +110,8 @@ final class Requests {
                 case "resolve" -> resolve(req);
                 case "ids" -> ids();
                 case "failure_context" -> failureContext(req);
-                case "run_tool" -> {
-                    ToolRequests t = toolRequests;
-                    yield t == null ? ToolRequests.none() : t.run(req);
-                }
+                case "run_tool" -> runTool(req);
+                case "rules_explain" -> rulesExplain(req);
                 default -> error("Unknown request type: " + (req.has("type") ? req.get("type").toString() : "(none)")
                         + "; types: " + String.join(", ", TYPES));
             };
@@ -125,6 +132,7 @@ final class Requests {
         NodeStore.Stats s = store.stats();
         ObjectNode o = JSON.createObjectNode();
         o.put("status", "ok");
+        o.put("phase", probe.phase());
         o.put("nodes", s.nodes());
         o.put("files", s.files());
         return o.toString();
@@ -138,12 +146,15 @@ final class Requests {
         o.put("pid", ProcessHandle.current().pid());
         o.put("root", root.toString());
         o.put("socket", socket == null ? null : socket.toString());
+        o.put("phase", probe.phase());
+        o.put("started_at", started);
         o.put("uptime_seconds", Duration.between(started, clock.instant()).toMillis() / 1000.0);
         o.put("files", s.files());
         o.put("nodes", s.nodes());
         o.put("last_update", probe.lastUpdate());
         o.put("queue_depth", probe.queueDepth());
         o.put("hints_queued", hints.depth());
+        o.put("too_large", probe.tooLarge());
         o.put("max_age_hours", freshness.maxAge().toMinutes() / 60.0);
         return write(o);
     }
@@ -176,6 +187,12 @@ final class Requests {
         sb.append('}');
         if (!missing.isEmpty()) {
             sb.append(",\"missing\":").append(write(missing));
+        }
+        if (probe.starting()) {
+            // the hub has not caught up yet: say how much of what it serves still matches the files on disk
+            Map<String, String> fresh = new LinkedHashMap<>();
+            found.forEach((id, stored) -> fresh.put(id, blob(id, stored.state()).freshnessStatus()));
+            sb.append(",\"hub_phase\":").append(quote(probe.phase())).append(",\"freshness\":").append(write(fresh));
         }
         return sb.append('}').toString();
     }
@@ -293,7 +310,58 @@ final class Requests {
     private volatile ToolRequests toolRequests;
 
     void tools(ToolRequests tools) {
-        this.toolRequests = tools;
+        synchronized (toolsArrived) {
+            this.toolRequests = tools;
+            toolsArrived.notifyAll();
+        }
+    }
+
+    /** How long run_tool waits for a starting hub's tools unless the request says ({@code "wait_ms"}). */
+    static final Duration TOOLS_WAIT = Duration.ofSeconds(90);
+
+    private final Object toolsArrived = new Object();
+
+    /**
+     * run_tool: on a hub that is still starting, waits for its tools (up to {@code "wait_ms"}, default
+     * {@link #TOOLS_WAIT}) and then runs; past the wait, a {@code "Starting"} refusal that says what the hub is doing.
+     */
+    private String runTool(JsonNode req) {
+        long waitMs = Math.max(0, req.path("wait_ms").asLong(TOOLS_WAIT.toMillis()));
+        long deadline = System.nanoTime() + waitMs * 1_000_000;
+        ToolRequests t;
+        synchronized (toolsArrived) {
+            while ((t = toolRequests) == null && probe.starting()) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    String message = "the hub is " + probe.phase() + " (up " + Duration.between(started, clock.instant()).toSeconds()
+                            + " s); run_tool runs once its tools are loaded: retry in a few seconds (`hub status` shows"
+                            + " what it is doing), or run the tool with --in-process";
+                    ObjectNode o = JSON.createObjectNode().put("ok", false).put("error", "Starting").put("message", message)
+                            .put("describe", message).put("exit_code", dev.nodestate.hub.HubException.ExitCode.BUSY.code())
+                            .put("phase", probe.phase());
+                    return o.toString();
+                }
+                try {
+                    toolsArrived.wait(Math.min(left, 200)); // polls starting(): a hub that stops starting wakes no one
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return error("run_tool interrupted while the hub was starting");
+                }
+            }
+        }
+        return t == null ? ToolRequests.none() : t.run(req);
+    }
+
+    private volatile RulesRequests rulesRequests;
+
+    void rules(RulesRequests rules) {
+        this.rulesRequests = rules;
+    }
+
+    /** rules_explain ({@link RulesRequests}): the hub's last good rules on a node's last change. */
+    private String rulesExplain(JsonNode req) {
+        RulesRequests r = rulesRequests;
+        return r == null ? RulesRequests.none() : r.explain(req);
     }
 
     void analysis(dev.nodestate.hub.refs.CrossFileAnalysis analysis) {

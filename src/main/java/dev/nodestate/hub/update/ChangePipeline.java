@@ -38,7 +38,8 @@ public final class ChangePipeline {
 
     /** What one batch did. */
     public record BatchResult(int files, int reextracted, int removedFiles, Map<DiffBundle.Kind, Integer> changes,
-                              int queued, List<String> errors, Duration elapsed, Set<String> paths) {
+                              int queued, List<String> errors, Duration elapsed, Set<String> paths,
+                              List<dev.nodestate.hub.index.Discovery.TooLarge> tooLarge) {
     }
 
     private final Path root;
@@ -111,7 +112,7 @@ public final class ChangePipeline {
             scheduler.submit(new UpdateJob(b.nodeId(), b.file(), b, candidates, decision, seen, callersBefore));
         }
         return new BatchResult(summary.files(), summary.indexed(), summary.removed(), kinds, queued, summary.errors(),
-                Duration.ofNanos(System.nanoTime() - start), rescan ? Set.of("(rescan)") : files);
+                Duration.ofNanos(System.nanoTime() - start), rescan ? Set.of("(rescan)") : files, summary.tooLarge());
     }
 
     /** Files behind the changed paths: a directory's sources, or the known files under a vanished directory. */
