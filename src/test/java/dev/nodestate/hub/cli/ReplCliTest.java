@@ -77,10 +77,12 @@ class ReplCliTest {
     void impactSaysWhetherTheModuleExportsTheNode() {
         Result add = hub("impact", "Calculator.add", "--repo", repo.toString());
         assertEquals(0, add.code(), add.err());
-        assertTrue(add.out().startsWith("impact of changing calc.py::Calculator.add:\n  exported: yes"), add.out());
-        assertTrue(add.out().contains("use.py::total"), add.out());
+        assertTrue(add.out().startsWith("impact of changing calc.py::Calculator.add\n"), add.out());
+        assertTrue(add.out().contains("  exports: class calc.py::Calculator"), add.out());
+        assertTrue(add.out().contains("    ok     use.py:5  return Calculator().add(1) + mystery()"), add.out());
         Result helper = hub("impact", "_helper", "--repo", repo.toString());
-        assertTrue(helper.out().contains("  exported: no: not in calc.py's public surface"), helper.out());
+        assertEquals(2, helper.code(), helper.out());
+        assertTrue(helper.err().contains("private"), helper.err());
     }
 
     @Test

@@ -268,8 +268,8 @@ class RuleLoaderTest {
         assertTrue(real.containsAll(TOOLS), real::toString);
         RuleSet set = RuleSet.load(Path.of("rules"), real::contains);
         assertFalse(set.hasErrors(), set.problems()::toString);
-        assertEquals(List.of("python-signature-changed", "java-signature-changed", "complexity-changed", "semantic-drift",
-                "new-function", "missing-test", "definitions-changed", "body-calls-changed"), set.rules().stream().map(Rule::name).toList());
+        assertEquals(List.of("python-signature-changed", "java-signature-changed", "public-api-changed", "complexity-changed",
+                "semantic-drift", "new-function", "missing-test", "definitions-changed", "body-calls-changed"), set.rules().stream().map(Rule::name).toList());
         assertEquals(List.of(), set.warnings(), "every proposed tool is written");
         assertTrue(set.rules().stream().flatMap(r -> r.propose().stream()).allMatch(Rule.Proposal::available));
     }
