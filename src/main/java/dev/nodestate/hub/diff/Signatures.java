@@ -92,8 +92,8 @@ public final class Signatures {
         return s.length();
     }
 
-    /** Index of the closing quote of the string opening at {@code i} (triple quotes too). */
-    private static int endOfString(String s, int i) {
+    /** Index of the closing quote of the string (or char literal) opening at {@code i}; triple quotes too. */
+    public static int endOfString(String s, int i) {
         char q = s.charAt(i);
         String end = s.startsWith(String.valueOf(q).repeat(3), i) ? String.valueOf(q).repeat(3) : String.valueOf(q);
         int j = i + end.length();
@@ -101,6 +101,11 @@ public final class Signatures {
             j += s.charAt(j) == '\\' ? 2 : 1;
         }
         return Math.min(s.length() - 1, j + end.length() - 1);
+    }
+
+    /** A call's arguments (either language): split at commas outside brackets and string or char literals. */
+    public static List<String> splitArguments(String s) {
+        return splitTopLevel(s, true);
     }
 
     /** Splits at commas outside brackets (and, in Java, outside generics' angle brackets). */

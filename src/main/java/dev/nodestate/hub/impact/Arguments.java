@@ -16,7 +16,7 @@ record Arguments(int positional, List<String> keywords, boolean unpacks, String 
         for (int i = open; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\'') {
-                i = endOfString(s, i);
+                i = dev.nodestate.hub.diff.Signatures.endOfString(s, i);
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
@@ -30,7 +30,7 @@ record Arguments(int positional, List<String> keywords, boolean unpacks, String 
 
     /** The arguments between the brackets ({@code inside}: the text after '(' up to its ')'). */
     static Arguments parse(String inside) {
-        List<String> parts = split(inside);
+        List<String> parts = dev.nodestate.hub.diff.Signatures.splitArguments(inside);
         int positional = 0;
         boolean unpacks = false;
         List<String> keywords = new ArrayList<>();
@@ -67,40 +67,4 @@ record Arguments(int positional, List<String> keywords, boolean unpacks, String 
         return assigns ? arg.substring(0, j) : null;
     }
 
-    private static List<String> split(String s) {
-        List<String> parts = new ArrayList<>();
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\'') {
-                i = endOfString(s, i);
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                parts.add(s.substring(start, i).strip());
-                start = i + 1;
-            }
-        }
-        parts.add(s.substring(start).strip());
-        parts.removeIf(String::isEmpty);
-        return parts;
-    }
-
-    /** Index of the closing quote of the string (or char literal) opening at {@code i}. */
-    private static int endOfString(String s, int i) {
-        char q = s.charAt(i);
-        String triple = String.valueOf(q).repeat(3);
-        String end = s.startsWith(triple, i) ? triple : String.valueOf(q);
-        int j = i + end.length();
-        while (j < s.length() && !s.startsWith(end, j)) {
-            if (end.length() == 1 && s.charAt(j) == '\n') {
-                return j; // an unclosed quote (a Python comment's apostrophe) ends at its line
-            }
-            j += s.charAt(j) == '\\' ? 2 : 1;
-        }
-        return Math.min(s.length() - 1, j + end.length() - 1);
-    }
 }
