@@ -78,7 +78,7 @@ final class ImpactBuilder {
         return new ImpactReport(node.id().toString(), change.previousId(), language, node.filePath(), change.oldSignature(),
                 change.newSignature(), change.oldVisibility(), change.newVisibility(), differences(change, before, now),
                 change.since(), List.copyOf(checked), (int) broken, callers, without, List.copyOf(in.tests()),
-                exports(in.exports(), node.id().toString(), node.parent()), similar(in.similar()), List.copyOf(notes),
+                exports(in.exports(), node.id().toString()), hidden(in.exports(), node), similar(in.similar()), List.copyOf(notes),
                 Instant.now().toString(), in.builtBy());
     }
 
@@ -177,7 +177,7 @@ final class ImpactBuilder {
     }
 
     /** Where list_exports lists the node: a module's names or a class's members. */
-    private static List<Export> exports(JsonNode exports, String id, String parent) {
+    private static List<Export> exports(JsonNode exports, String id) {
         List<Export> out = new ArrayList<>();
         if (exports == null || !exports.isArray()) {
             return out;
@@ -199,6 +199,22 @@ final class ImpactBuilder {
             });
         }
         return out;
+    }
+
+    /** Why list_exports leaves out the node or its enclosing type ("CharRange is package-private"), or null. */
+    private static String hidden(JsonNode exports, NodeState node) {
+        if (exports == null || !exports.isArray()) {
+            return null;
+        }
+        for (String id : java.util.Arrays.asList(node.id().toString(), node.parent())) {
+            for (JsonNode file : exports) {
+                JsonNode why = id == null ? null : file.path("hidden").get(id);
+                if (why != null && why.isTextual()) {
+                    return id.substring(id.indexOf("::") + 2) + " is " + why.asText();
+                }
+            }
+        }
+        return null;
     }
 
     private static List<Similar> similar(List<Map<String, Object>> similar) {

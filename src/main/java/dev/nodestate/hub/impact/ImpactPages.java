@@ -131,7 +131,7 @@ public final class ImpactPages {
         list(md, r.tests(), page, "(none known: find_tests found no test of this node)");
         md.append("\n## Exports affected\n\n");
         if (r.exports().isEmpty()) {
-            md.append("(not exported per list_exports)\n");
+            md.append("(").append(r.exportsNone()).append(", per list_exports)\n");
         }
         r.exports().forEach(e -> md.append("- ").append(e.via()).append(e.from() == null ? "" : " (" + e.from() + ")").append('\n'));
         md.append("\n## Similar nodes that may need the same change\n\n");

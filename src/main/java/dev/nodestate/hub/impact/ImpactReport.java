@@ -11,12 +11,13 @@ import java.util.List;
  *
  * @param change how the old and new signatures differ, one phrase each ("parameter errors removed")
  * @param since  where the old signature comes from: the change hub watch saw, or none recorded (old = new)
+ * @param notExported why list_exports leaves the node out when it knows ("CharRange is package-private"), else null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ImpactReport(String nodeId, String previousId, String language, String file, String oldSignature,
                            String newSignature, String oldVisibility, String newVisibility, List<String> change, String since,
                            List<CheckedCall> callSites, int broken, List<String> callers, List<String> callersWithoutCallSite,
-                           List<String> tests, List<Export> exports, List<Similar> similar, List<String> notes,
+                           List<String> tests, List<Export> exports, String notExported, List<Similar> similar, List<String> notes,
                            String builtAt, String builtBy) {
 
     /** One call site and its check: status ok, broken or unchecked, and why. */
@@ -40,6 +41,11 @@ public record ImpactReport(String nodeId, String previousId, String language, St
     public String summary() {
         return nodeId + ": " + (oldSignature == null || oldSignature.equals(newSignature) ? newSignature : oldSignature + " -> " + newSignature)
                 + "\n  " + callSites.size() + " call site(s) in " + callers.size() + " caller(s), " + broken + " likely broken; "
-                + tests.size() + " test(s) to run; " + (exports.isEmpty() ? "not exported" : "exported by " + exports.size() + " surface(s)");
+                + tests.size() + " test(s) to run; " + (exports.isEmpty() ? exportsNone() : "exported by " + exports.size() + " surface(s)");
+    }
+
+    /** "not exported", with list_exports' reason when it gave one. */
+    public String exportsNone() {
+        return notExported == null ? "not exported" : "not exported: " + notExported;
     }
 }

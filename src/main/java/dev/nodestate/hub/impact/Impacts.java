@@ -137,7 +137,7 @@ public final class Impacts {
             }
         }
         text.append("  tests to run: ").append(r.tests().isEmpty() ? "none known" : String.join(", ", r.tests())).append('\n');
-        text.append("  exports: ").append(r.exports().isEmpty() ? "not exported" : String.join(", ",
+        text.append("  exports: ").append(r.exports().isEmpty() ? r.exportsNone() : String.join(", ",
                 r.exports().stream().map(ImpactReport.Export::via).toList())).append('\n');
         text.append("  similar: ").append(r.similar().isEmpty() ? "none" : String.join(", ",
                 r.similar().stream().map(x -> x.id() + String.format(" (%.2f)", x.score())).toList())).append('\n');

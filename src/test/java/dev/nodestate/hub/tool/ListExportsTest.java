@@ -65,6 +65,16 @@ class ListExportsTest {
     }
 
     @Test
+    void a_java_public_method_of_a_package_private_class_is_hidden_with_the_reason() throws Exception {
+        Files.writeString(repo.resolve("Range.java"), "final class Range {\n    public static Range of(int a) { return null; }\n"
+                + "    public static class Inner {\n        public void go() {}\n    }\n}\n");
+        JsonNode out = run("list_exports", "Range.java");
+        assertEquals(List.of(), texts(out.path("module")));
+        assertEquals("package-private", out.path("hidden").path("Range.java::Range").asText(), out.toString());
+        assertEquals("inside package-private Range", out.path("hidden").path("Range.java::Range.Inner").asText(), out.toString());
+    }
+
+    @Test
     void a_python_module_without_all_exports_its_public_top_level_names() throws Exception {
         Files.writeString(repo.resolve("m.py"), "import os\nfrom re import compile\nLIMIT = 3\n_hidden = 1\n"
                 + "def run():\n    pass\n\ndef _helper():\n    pass\n\nclass Job:\n    def go(self):\n        pass\n"
@@ -87,6 +97,8 @@ class ListExportsTest {
         Set<String> classes = new HashSet<>();
         out.path("classes").fieldNames().forEachRemaining(classes::add);
         assertEquals(Set.of(file + "::ToStringStyle"), classes, "the private nested styles are not exported");
+        assertEquals("private", out.path("hidden").path(file + "::ToStringStyle.JsonToStringStyle").asText(), out.path("hidden").toString());
+        assertFalse(out.path("hidden").has(file + "::ToStringStyle"), "the public class is not hidden");
         List<String> members = texts(out.path("classes").path(file + "::ToStringStyle"));
         assertTrue(members.contains(file + "::ToStringStyle.append(StringBuffer,String,Object,Boolean)"), members.toString());
         assertTrue(members.contains(file + "::ToStringStyle.appendDetail(StringBuffer,String,Object)"), "protected counts");

@@ -92,6 +92,18 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code file} exists (and a moment for the files written with it), failing with the hub's stderr after {@code limit}. */
+    void awaitFile(Path file, String what, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!java.nio.file.Files.exists(file)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no " + what + " within " + limit.toSeconds() + " s; hub stderr:\n" + stderr());
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(300);
+    }
+
     String stderr() {
         try {
             return java.nio.file.Files.readString(stderrFile) + stdoutNoise;

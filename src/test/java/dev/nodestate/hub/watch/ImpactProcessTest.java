@@ -102,14 +102,7 @@ class ImpactProcessTest {
             Files.writeString(encoding, real.replace(from, from.replace("errors", "on_error")));
             Path page = repo.resolve(".agentfs/impact/" + FILE + "/want_bytes.md");
             Path pageJson = repo.resolve(".agentfs/impact/" + FILE + "/want_bytes.json");
-            long end = System.nanoTime() + 180_000_000_000L;
-            while (!Files.exists(pageJson)) {
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("no impact page within 180 s; hub stderr:\n" + hub.stderr());
-                }
-                Thread.sleep(200);
-            }
-            Thread.sleep(300);
+            hub.awaitFile(pageJson, "impact page", Duration.ofSeconds(180));
             JsonNode report = json.readTree(pageJson.toFile());
             assertEquals(NODE, report.path("node_id").asText());
             assertTrue(report.path("old_signature").asText().contains("errors: str = \"strict\""), report.toString());
