@@ -53,6 +53,8 @@ public final class PythonRuntime implements Sandbox {
     private final List<Lane> lanes = new CopyOnWriteArrayList<>();
     private final AtomicInteger laneNumbers = new AtomicInteger();
     private final AtomicInteger abandoned = new AtomicInteger();
+    /** Lanes abandoned by any runtime of this process: their threads may never end. */
+    private static final AtomicInteger STUCK = new AtomicInteger();
     private final Source guest;
     private final String config;
     private final BlockingQueue<Lane> free = new LinkedBlockingQueue<>();
@@ -82,6 +84,14 @@ public final class PythonRuntime implements Sandbox {
         Lane lane = new Lane(laneNumbers.getAndIncrement(), engine, guest, config, watchdog);
         lanes.add(lane);
         return lane.open().thenRun(() -> free.add(lane));
+    }
+
+    /**
+     * Whether a guest thread of this process was given up inside a builtin: GraalPy's shutdown hook would wait for it
+     * forever, so a process exiting with nothing left to do halts at once instead (the exit guard).
+     */
+    public static boolean guestThreadStuck() {
+        return STUCK.get() > 0;
     }
 
     /** Lanes given up because a guest call inside a builtin could not be stopped (see README). */
@@ -263,6 +273,7 @@ public final class PythonRuntime implements Sandbox {
 
     private void abandon(Lane lane) {
         abandoned.incrementAndGet();
+        STUCK.incrementAndGet();
         lanes.remove(lane);
         lane.abandon();
         addLane();
