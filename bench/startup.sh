@@ -11,7 +11,7 @@ cd "$HUB_HOME"
 if [ "${1:-}" = --breakdown ]; then
   ./hub --version >/dev/null 2>&1   # builds the jar and its AOT cache if needed
   JDK=$(./hub --jdk)
-  AOT=$(ls -t target/aot/hub-*.aot 2>/dev/null | head -1)
+  AOT=$(ls -t target/aot/hub-g1-*.aot 2>/dev/null | head -1)   # the one-shot (G1) cache
   exec "$JDK/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xss16m \
     -Dpolyglot.engine.WarnInterpreterOnly=false ${AOT:+-XX:AOTCache="$AOT"} -cp target/hub.jar \
     dev.nodestate.hub.bench.GraalPyStartup

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -83,12 +84,18 @@ class LauncherTest {
     }
 
     private Run hub(String... args) throws Exception {
+        return hubWith(Map.of(), args);
+    }
+
+    private Run hubWith(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("hub").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("HUB_JAVA_OPTS");
         pb.environment().remove("HUB_AOT");
+        pb.environment().remove("HUB_DAEMON_GC");
+        pb.environment().putAll(env);
         pb.redirectError(home.resolve("err.txt").toFile());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -149,5 +156,27 @@ class LauncherTest {
         assertEquals(0, without.code(), without.err());
         assertEquals(first.out(), without.out(), "where no cache can be made the hub runs without one");
         assertEquals("", without.err(), "and does not try again on every start");
+    }
+
+    @Test
+    void the_daemon_commands_run_on_zgc_with_their_own_aot_cache_and_one_shot_commands_keep_theirs() throws Exception {
+        Files.copy(Path.of("hub"), home.resolve("hub"));
+        home.resolve("hub").toFile().setExecutable(true);
+        writeJar("one");
+        Run oneShot = hub("--version");
+        assertEquals(0, oneShot.code(), oneShot.err());
+        Run daemon = hub("serve", "--help");
+        assertEquals(0, daemon.code(), daemon.err());
+        assertTrue(daemon.out().contains("Usage: hub serve"), daemon.out());
+        assertTrue(daemon.err().contains("making the start-up cache"), "the daemon's collector needs its own cache: " + daemon.err());
+        List<String> names = caches().stream().map(f -> f.getFileName().toString().replaceAll("-[0-9a-f]{16}\\.aot$", "")).sorted().toList();
+        assertEquals(List.of("hub-g1", "hub-zgc"), names, caches().toString());
+
+        assertEquals("", hub("--version").err(), "the one-shot cache survived the daemon's");
+        assertEquals("", hub("watch", "--help").err(), "watch shares the daemon's cache");
+        Run g1 = hubWith(Map.of("HUB_DAEMON_GC", ""), "serve", "--help");
+        assertEquals(0, g1.code(), g1.err());
+        assertEquals("", g1.err(), "HUB_DAEMON_GC= runs the daemon on G1, with the one-shot cache");
+        assertEquals(2, caches().size(), caches().toString());
     }
 }
