@@ -17,6 +17,7 @@ import dev.nodestate.hub.store.NodeState;
 import dev.nodestate.hub.store.NodeStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -243,13 +244,20 @@ final class RulesCommand implements Runnable {
                 err.println(hub + "; the rules on disk do not load: " + e.getMessage());
                 return;
             }
+            diskWarnings(hub, dir, disk, reply.path("explain").path("rules"), change, state).forEach(err::println);
+        }
+
+        /** What to tell when the loaded rules on disk are broken or explain {@code change} unlike the hub's {@code hubRules}. */
+        static List<String> diskWarnings(String hub, Path dir, RuleSet disk, JsonNode hubRules, DiffBundle change, NodeState state) {
+            List<String> out = new ArrayList<>();
             if (disk.hasErrors()) {
-                err.printf("%s; the rules on disk have %d error(s), so the hub keeps its last good rules until they are fixed"
-                        + " (run `hub rules check`):%n", hub, disk.errors().size());
-                disk.errors().forEach(p -> err.println("  " + p.describe()));
-            } else if (!Json.MAPPER.valueToTree(disk.evaluate(change, state).rules()).equals(reply.path("explain").path("rules"))) {
-                err.println(hub + "; the rules on disk in " + dir + " differ (the hub has not reloaded them yet)");
+                out.add(String.format("%s; the rules on disk have %d error(s), so the hub keeps its last good rules until they are"
+                        + " fixed (run `hub rules check`):", hub, disk.errors().size()));
+                disk.errors().forEach(p -> out.add("  " + p.describe()));
+            } else if (!Json.MAPPER.valueToTree(disk.evaluate(change, state).rules()).equals(hubRules)) {
+                out.add(hub + "; the rules on disk in " + dir + " differ (the hub has not reloaded them yet)");
             }
+            return out;
         }
     }
 }

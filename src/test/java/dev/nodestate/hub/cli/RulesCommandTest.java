@@ -122,6 +122,35 @@ class RulesCommandTest {
     }
 
     @Test
+    void explainThroughAHubWarnsWhenTheRulesOnDiskLoadButExplainTheChangeOtherwise(@TempDir Path dir) throws Exception {
+        var structural = new DiffBundle.Structural(true, "def add(self, x)", "def add(self, x, y)", true, List.of("y"), List.of(),
+                false, null, null, List.of(), List.of(), false, false, null, null, false);
+        DiffBundle change = new DiffBundle("calc.py::Calculator.add", DiffBundle.Kind.CHANGED, null, "calc.py", "python",
+                NodeState.Type.FUNCTION, new DiffBundle.Standard(2, 1, "@@"), structural,
+                new DiffBundle.Ast(3, 4, 1, 1, 0, 0, List.of(), List.of()), new DiffBundle.Embedding(0.1, "tfidf"), true);
+        NodeState add = NodeState.create(NodeId.of("calc.py", "Calculator.add"), "add", NodeState.Type.FUNCTION, "s", "f",
+                Instant.parse("2026-01-01T00:00:00Z"), NodeState.Source.FILE_CHANGE).with(Map.of("language", "python"));
+        java.util.function.Predicate<String> tools = HubSession.toolNames(Path.of(TOOLS))::contains;
+        dev.nodestate.hub.rules.RuleSet shipped = dev.nodestate.hub.rules.RuleSet.load(Path.of("rules"), tools);
+        JsonNode hubRules = Json.MAPPER.valueToTree(shipped.evaluate(change, add).rules());
+        String hub = "the running hub (pid 1) explained with its last good rules";
+
+        assertEquals(List.of(), RulesCommand.Explain.diskWarnings(hub, Path.of("rules"), shipped, hubRules, change, add),
+                "the same rules on disk: nothing to say");
+
+        // the disk without the rule that fired: valid, but it explains the change otherwise
+        String yaml = Files.readString(Path.of("rules/default.yaml"));
+        int from = yaml.indexOf("  - name: python-signature-changed");
+        int to = yaml.indexOf("  - name: ", from + 1);
+        Path edited = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(edited.resolve("default.yaml"), yaml.substring(0, from) + yaml.substring(to));
+        dev.nodestate.hub.rules.RuleSet disk = dev.nodestate.hub.rules.RuleSet.load(edited, tools);
+        assertTrue(!disk.hasErrors(), disk.errors().toString());
+        assertEquals(List.of(hub + "; the rules on disk in " + edited + " differ (the hub has not reloaded them yet)"),
+                RulesCommand.Explain.diskWarnings(hub, edited, disk, hubRules, change, add));
+    }
+
+    @Test
     void explainWithoutARecordedChangeSaysRulesFireOnWatchedChangesAndExitsThree(@TempDir Path repo) throws Exception {
         store(repo, null);
         Result r = hub("rules", "--tools", TOOLS, "explain", "sub", repo.toString());
