@@ -62,8 +62,16 @@ class WatchCallersProcessTest {
                     Duration.ofSeconds(120));
             assertEquals(List.of("pkg/core.py::parse"), node("pkg/api.py::read").callees());
             assertEquals(List.of(), node("pkg/api.py::load").callees());
-            String page = Files.readString(repo.resolve(".agentfs/nodes/pkg/core.py/parse.md"));
-            assertTrue(page.contains("read") && !page.contains("load"), page);
+            // the page is written after the store: wait for it too rather than race it
+            Path pagePath = repo.resolve(".agentfs/nodes/pkg/core.py/parse.md");
+            await("parse's page to name its new caller", () -> {
+                try {
+                    String text = Files.readString(pagePath);
+                    return text.contains("read") && !text.contains("load");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(30));
             assertEquals(core, fileIndex("pkg/core.py"), "core.py was not re-indexed");
         }
     }
